@@ -1,0 +1,99 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import { SignJWT, jwtVerify } from 'jose';
+
+/** The roles of the contract, highest first. */
+export type Role = 'OWNER' | 'ADMIN' | 'MEMBER';
+
+/** What a verified access token says about its bearer. */
+export interface TokenClaims {
+  memberId: string;
+  tenantId: string;
+  role: Role;
+  tokenId: string;
+  /** The member's token generation when issued; raised to revoke all older tokens. */
+  generation: number;
+  issuedAtMs: number;
+  expiresAtMs: number;
+}
+
+/** An issued access token. */
+export interface IssuedToken {
+  token: string;
+  claims: TokenClaims;
+}
+
+const ISSUER = 'tenantgate';
+const AUDIENCE = 'tenantgate';
+const ALGORITHM = 'HS256';
+const ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'MEMBER'];
+/** Allowed clock skew between replicas, in seconds. */
+const CLOCK_TOLERANCE_S = 5;
+
+/** Signs and verifies access tokens: HS256 only, issuer, audience and every claim required. */
+export class TokenService {
+  private readonly keyId: string;
+
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly ttlMs: number,
+  ) {
+    this.keyId = createHash('sha256').update(secret).digest('hex').slice(0, 12);
+  }
+
+  /** Issues a token for a member of a tenant. */
+  async issue(subject: Omit<TokenClaims, 'tokenId' | 'issuedAtMs' | 'expiresAtMs'>) {
+    const issuedAtS = Math.floor(Date.now() / 1000);
+    const expiresAtS = issuedAtS + Math.ceil(this.ttlMs / 1000);
+    const tokenId = randomUUID();
+
+    const token = await new SignJWT({ tid: subject.tenantId, role: subject.role, gen: subject.generation })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: this.keyId })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject(subject.memberId)
+      .setJti(tokenId)
+      .setIssuedAt(issuedAtS)
+      .setExpirationTime(expiresAtS)
+      .sign(this.secret);
+
+    const claims = { ...subject, tokenId, issuedAtMs: issuedAtS * 1000, expiresAtMs: expiresAtS * 1000 };
+    return { token, claims } satisfies IssuedToken;
+  }
+
+  /** Verifies a compact JWT; null for anything malformed, expired, forged or of another shape. */
+  async verify(token: string): Promise<TokenClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['sub', 'tid', 'role', 'jti', 'iat', 'exp'],
+      });
+      return claimsOf(payload);
+    } catch {
+      // jose throws for every failure (and non-jose errors can surface from malformed input):
+      // all of them mean the same to a client.
+      return null;
+    }
+  }
+}
+
+function claimsOf(payload: Record<string, unknown>): TokenClaims | null {
+  const { sub, tid, role, jti, iat, exp, gen } = payload;
+  if (typeof sub !== 'string' || !/^[0-9a-f]{24}$/.test(sub)) return null;
+  if (typeof tid !== 'string' || !/^[0-9a-f]{24}$/.test(tid)) return null;
+  if (typeof role !== 'string' || !ROLES.includes(role as Role)) return null;
+  if (typeof jti !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') return null;
+
+  return {
+    memberId: sub,
+    tenantId: tid,
+    role: role as Role,
+    tokenId: jti,
+    generation: typeof gen === 'number' && Number.isInteger(gen) ? gen : 0,
+    issuedAtMs: iat * 1000,
+    expiresAtMs: exp * 1000,
+  };
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+import { parseDurationMs } from './duration.js';
+
+/** One MongoDB cluster tenants can be placed on. */
+export interface ClusterConfig {
+  name: string;
+  uri: string;
+}
+
+/** The whole validated configuration; the only place that reads `process.env`. */
+export interface Config {
+  /** `NODE_ENV === 'production'`. */
+  production: boolean;
+  /** Listen port; default 4000. `0` picks a free port. */
+  port: number;
+  /** Listen host; default 127.0.0.1. */
+  host: string;
+  /** Master cluster URI; null starts the embedded server. */
+  mongodbUri: string | null;
+  /** Extra clusters from `MONGODB_CLUSTERS`. */
+  extraClusters: ClusterConfig[];
+  /** Shared state for quotas, limits and revocation; null keeps it in process. */
+  redisUrl: string | null;
+  /** HS256 secret bytes. */
+  jwtSecret: Uint8Array;
+  /** True when the secret was generated because none was configured. */
+  jwtSecretGenerated: boolean;
+  /** Access token lifetime in milliseconds; default 30 minutes. */
+  jwtTtlMs: number;
+  /** Operator API key; null turns the operator API off. */
+  operatorApiKey: string | null;
+  /** Path of a JSON plan table overriding the built-in one. */
+  plansFile: string | null;
+  /** Express `trust proxy` value; false by default. */
+  trustProxy: boolean | number | string;
+  /** Pino level; default `info`. */
+  logLevel: string;
+  /** Isolation tier of new organizations; default `SHARED`. */
+  defaultTier: 'SHARED' | 'COLLECTION' | 'DATABASE';
+  /** Folder for the embedded server's state; default `.data/` in the working directory. */
+  dataDir: string;
+  /** Folder holding the built FerretDB binary; default `.tools/bin`. */
+  toolsDir: string;
+  /** scrypt cost as log2(N); default 15 (32 MiB per hash). */
+  scryptCostLog2: number;
+  /** How long in-flight operations may run after SIGTERM, in milliseconds; default 10 s. */
+  shutdownGraceMs: number;
+}
+
+/** A configuration problem, named by its variable; the start stops with every problem listed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const TIERS = ['SHARED', 'COLLECTION', 'DATABASE'] as const;
+
+/** Reads and validates the environment once; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  const port = readInteger(env, 'PORT', 4000, 0, 65535, problems);
+  const mongodbUri = readMongoUri(env.MONGODB_URI, 'MONGODB_URI', problems);
+  const extraClusters = readClusters(env.MONGODB_CLUSTERS, problems);
+  const { jwtSecret, jwtSecretGenerated } = readJwtSecret(env, production, problems);
+  const jwtTtlMs = readDuration(env, 'JWT_TTL', '30m', problems);
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const defaultTier = (env.DEFAULT_TIER ?? 'SHARED') as Config['defaultTier'];
+  if (!TIERS.includes(defaultTier)) {
+    problems.push(`DEFAULT_TIER "${defaultTier}" is not one of ${TIERS.join(', ')}`);
+  }
+  const operatorApiKey = env.OPERATOR_API_KEY || null;
+  if (operatorApiKey !== null && operatorApiKey.length < 16) {
+    problems.push('OPERATOR_API_KEY must be at least 16 characters long');
+  }
+
+  const config: Config = {
+    production,
+    port,
+    host: env.HOST || '127.0.0.1',
+    mongodbUri,
+    extraClusters,
+    redisUrl: env.REDIS_URL || null,
+    jwtSecret,
+    jwtSecretGenerated,
+    jwtTtlMs,
+    operatorApiKey,
+    plansFile: env.PLANS_FILE || null,
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
+    logLevel,
+    defaultTier,
+    dataDir: path.resolve(env.TENANTGATE_DATA_DIR || '.data'),
+    toolsDir: path.resolve(env.TENANTGATE_TOOLS_DIR || '.tools/bin'),
+    scryptCostLog2: readInteger(env, 'SCRYPT_COST_LOG2', 15, 10, 20, problems),
+    shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} "${text}" must be a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+function readDuration(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: string,
+  problems: string[],
+): number {
+  const text = env[name] || fallback;
+  const durationMs = parseDurationMs(text);
+  if (durationMs === null) {
+    problems.push(`${name} "${text}" must be a duration such as 30m, 900s or 1h`);
+    return parseDurationMs(fallback) as number;
+  }
+  return durationMs;
+}
+
+function readMongoUri(text: string | undefined, name: string, problems: string[]): string | null {
+  if (!text) return null;
+  if (!/^mongodb(\+srv)?:\/\//.test(text)) {
+    problems.push(`${name} must start with mongodb:// or mongodb+srv://`);
+    return null;
+  }
+  return text;
+}
+
+function readClusters(text: string | undefined, problems: string[]): ClusterConfig[] {
+  if (!text) return [];
+
+  const clusters: ClusterConfig[] = [];
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const equals = entry.indexOf('=');
+    const name = equals > 0 ? entry.slice(0, equals).trim() : '';
+    const uri = equals > 0 ? entry.slice(equals + 1).trim() : '';
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(name) || name === 'master') {
+      problems.push(
+        `MONGODB_CLUSTERS entry "${name || entry.slice(0, 20)}" needs a name of lowercase letters, digits and dashes (not "master") before "="`,
+      );
+      continue;
+    }
+    const checked = readMongoUri(uri, `MONGODB_CLUSTERS entry "${name}"`, problems);
+    if (checked) clusters.push({ name, uri: checked });
+  }
+  return clusters;
+}
+
+function readJwtSecret(
+  env: NodeJS.ProcessEnv,
+  production: boolean,
+  problems: string[],
+): { jwtSecret: Uint8Array; jwtSecretGenerated: boolean } {
+  const text = env.JWT_SECRET;
+  if (text) {
+    const jwtSecret = new TextEncoder().encode(text);
+    if (jwtSecret.byteLength < 32) problems.push('JWT_SECRET must be at least 32 bytes long');
+    return { jwtSecret, jwtSecretGenerated: false };
+  }
+
+  if (production) problems.push('JWT_SECRET is required when NODE_ENV=production');
+  return { jwtSecret: new Uint8Array(randomBytes(32)), jwtSecretGenerated: true };
+}
+
+function readTrustProxy(text: string | undefined): boolean | number | string {
+  if (!text || text === 'false' || text === '0') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text;
+}

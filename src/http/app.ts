@@ -1,0 +1,61 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Server } from 'node:http';
+
+import type { Config } from '../config/config.js';
+import type { RequestContext } from '../schema/context.js';
+import type { GatewayServices } from '../schema/gateway-services.js';
+import { createErrorFormatter } from './format-error.js';
+import { registerHealthRoutes, type ReadinessCheck } from './health.js';
+import { createRequestContext } from './request-context.js';
+
+/** Largest request body accepted; beyond it the answer is 413. */
+export const BODY_LIMIT = '1mb';
+
+/** Builds the Express app with Apollo mounted on `/graphql`. */
+export async function createApp(
+  config: Config,
+  schema: GraphQLSchema,
+  services: GatewayServices,
+  httpServer: Server,
+  readiness: ReadinessCheck,
+): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> {
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError: createErrorFormatter(services.log.child({ component: 'graphql' })),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    introspection: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  registerHealthRoutes(app, readiness);
+  app.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, { context: createRequestContext(services) }),
+  );
+  app.use(bodyErrors);
+  return { app, apollo };
+}
+
+/** Oversized or unparsable bodies answer in GraphQL's error shape, never with a stack. */
+const bodyErrors: ErrorRequestHandler = (error, _req, res, _next) => {
+  const status = typeof error?.status === 'number' ? error.status : 500;
+  const message =
+    status === 413
+      ? `The request body is larger than ${BODY_LIMIT}.`
+      : status === 400
+        ? 'The request body is not valid JSON.'
+        : 'Something went wrong on our side.';
+  const code = status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};

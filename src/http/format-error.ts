@@ -1,0 +1,54 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { MongoServerError } from 'mongodb';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+import { ErrorCode, PUBLIC_CODES } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { DeadlineExceededError } from '../tenancy/deadline.js';
+
+/** MongoDB's code for a command stopped by `maxTimeMS`. */
+const MAX_TIME_MS_EXPIRED = 50;
+
+/**
+ * Shapes every error a client sees: public codes pass with their message, a spent database
+ * deadline becomes TIMEOUT, and everything else is masked as INTERNAL_SERVER_ERROR (logged once
+ * here, with its detail). Stack traces never leave: Apollo is also told not to add them.
+ */
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (isTimeout(original)) {
+      return {
+        message: 'The operation used up its database time; ask for less or try again later.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.TIMEOUT },
+      };
+    }
+
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      return withoutInternals(formatted);
+    }
+
+    log.error({ err: original, path: formatted.path }, 'unexpected error while serving an operation');
+    return {
+      message: 'Something went wrong on our side; the request id in the logs has the detail.',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+function isTimeout(error: unknown): boolean {
+  if (error instanceof DeadlineExceededError) return true;
+  return error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED;
+}
+
+/** Drops everything but the code and our documented extension fields. */
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { stacktrace: _stacktrace, exception: _exception, http: _http, ...extensions } =
+    formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}

@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { PasswordHasher } from '../auth/passwords.js';
+import { RevocationRegistry } from '../auth/revocation.js';
+import { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import { buildGatewaySchema } from '../schema/build-schema.js';
+import type { GatewayServices } from '../schema/gateway-services.js';
+import { ClusterSet, MASTER_CLUSTER } from '../storage/clusters.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../storage/embedded-server.js';
+import { MemberRepository } from '../tenancy/members.js';
+import { OrganizationLifecycle } from '../tenancy/organization-lifecycle.js';
+import { OrganizationRepository } from '../tenancy/organizations.js';
+import { PlacementResolver } from '../tenancy/placement.js';
+import { TenantStores } from '../tenancy/tenant-stores.js';
+import { createApp } from './app.js';
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Database time per operation by plan, in milliseconds (the contract's plan table). */
+const DB_TIME_MS: Readonly<Record<string, number>> = Object.freeze({ FREE: 2_000, TEAM: 5_000, ENTERPRISE: 10_000 });
+
+/** Starts storage, services and the HTTP server; resolves once it listens. */
+export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+  if (config.jwtSecretGenerated) {
+    log.warn('JWT_SECRET is not set: using a random per-process secret; tokens die with this process');
+  }
+
+  const embedded = config.mongodbUri ? null : await startEmbeddedServer(config.toolsDir, config.dataDir, log);
+  const masterUri = config.mongodbUri ?? `${embedded?.uri}tenantgate`;
+  const clusters = new ClusterSet(log.child({ component: 'storage' }));
+  await clusters.connect(MASTER_CLUSTER, masterUri);
+  for (const cluster of config.extraClusters) await clusters.connect(cluster.name, cluster.uri);
+
+  const services = await createServices(config, clusters, log);
+  const httpServer = createServer();
+  const readiness = async () => ({ [MASTER_CLUSTER]: await pings(clusters) });
+  const { app, apollo } = await createApp(config, await buildGatewaySchema(), services, httpServer, readiness);
+  httpServer.on('request', app);
+
+  await listen(httpServer, config.port, config.host);
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  log.info(
+    { url, database: clusters.master.db.databaseName, embedded: embedded !== null },
+    embedded ? 'tenantgate listening, using the embedded FerretDB' : 'tenantgate listening, using MONGODB_URI',
+  );
+
+  return { url, stop: () => stop(services, apollo, clusters, embedded) };
+}
+
+async function createServices(config: Config, clusters: ClusterSet, log: Logger): Promise<GatewayServices> {
+  const masterDb = clusters.master.db;
+  const organizations = new OrganizationRepository(masterDb);
+  const members = new MemberRepository(masterDb);
+  await organizations.ensureIndexes();
+  await members.ensureIndexes();
+
+  const revocations = new RevocationRegistry(masterDb, config.jwtTtlMs, log.child({ component: 'revocation' }));
+  await revocations.start();
+
+  const stores = new TenantStores(new PlacementResolver(clusters));
+  const defaultPlacement = { tier: config.defaultTier, cluster: MASTER_CLUSTER };
+  const lifecycleLog = log.child({ component: 'lifecycle' });
+  const lifecycle = new OrganizationLifecycle(organizations, members, stores, revocations, defaultPlacement, lifecycleLog);
+  await lifecycle.start();
+
+  return {
+    log,
+    passwords: new PasswordHasher(config.scryptCostLog2),
+    tokens: new TokenService(config.jwtSecret, config.jwtTtlMs),
+    revocations,
+    organizations,
+    members,
+    lifecycle,
+    stores,
+    dbTimeMsFor: (plan) => DB_TIME_MS[plan] ?? DB_TIME_MS.FREE,
+  };
+}
+
+async function pings(clusters: ClusterSet): Promise<boolean> {
+  try {
+    await clusters.master.db.command({ ping: 1 }, { timeoutMS: 1_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+async function stop(
+  services: GatewayServices,
+  apollo: { stop(): Promise<void> },
+  clusters: ClusterSet,
+  embedded: EmbeddedServer | null,
+): Promise<void> {
+  await apollo.stop(); // stops accepting, lets in-flight operations finish (drain plugin)
+  services.lifecycle.stop();
+  services.revocations.stop();
+  await clusters.close();
+  await embedded?.stop();
+}

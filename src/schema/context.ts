@@ -1,0 +1,34 @@
+import type { ObjectId } from 'mongodb';
+
+import type { Role, TokenClaims } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
+import type { OrganizationDocument } from '../tenancy/models.js';
+import type { TenantStore } from '../tenancy/tenant-store.js';
+import type { GatewayServices } from './gateway-services.js';
+import type { Loaders } from './loaders.js';
+
+/** The bearer of a verified, unrevoked token. */
+export interface Session {
+  claims: TokenClaims;
+  tenantId: ObjectId;
+  memberId: ObjectId;
+  role: Role;
+}
+
+/** What one operation of a tenant works with: its organization, store and loaders. */
+export interface TenantScope {
+  organization: OrganizationDocument;
+  store: TenantStore;
+  loaders: Loaders;
+}
+
+/** The per-request context every resolver receives. */
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+  clientAddress: string;
+  services: GatewayServices;
+  session: Session | null;
+  /** The caller's tenant scope, opened on first use; throws UNAUTHENTICATED without a session. */
+  tenant(): Promise<TenantScope>;
+}

@@ -1,0 +1,22 @@
+import type { PasswordHasher } from '../auth/passwords.js';
+import type { RevocationRegistry } from '../auth/revocation.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
+import type { MemberRepository } from '../tenancy/members.js';
+import type { OrganizationLifecycle } from '../tenancy/organization-lifecycle.js';
+import type { OrganizationRepository } from '../tenancy/organizations.js';
+import type { TenantStores } from '../tenancy/tenant-stores.js';
+
+/** The long-lived parts every resolver may reach, built once at start. */
+export interface GatewayServices {
+  log: Logger;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  revocations: RevocationRegistry;
+  organizations: OrganizationRepository;
+  members: MemberRepository;
+  lifecycle: OrganizationLifecycle;
+  stores: TenantStores;
+  /** Database time one operation may use, in milliseconds, for a tenant's plan. */
+  dbTimeMsFor(plan: string): number;
+}
