@@ -11,6 +11,7 @@ import type { RequestContext } from '../schema/context.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import { createErrorFormatter } from './format-error.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
+import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { createRequestContext } from './request-context.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
@@ -23,6 +24,7 @@ export async function createApp(
   services: GatewayServices,
   httpServer: Server,
   readiness: ReadinessCheck,
+  metrics: GatewayMetrics,
 ): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -30,6 +32,8 @@ export async function createApp(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,
+    // Shutdown is ours (src/main.ts): it also closes database clients and the embedded server.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
@@ -38,6 +42,7 @@ export async function createApp(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   registerHealthRoutes(app, readiness);
+  registerMetricsRoute(app, metrics);
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),

@@ -16,6 +16,7 @@ import { OrganizationRepository } from '../tenancy/organizations.js';
 import { PlacementResolver } from '../tenancy/placement.js';
 import { TenantStores } from '../tenancy/tenant-stores.js';
 import { createApp } from './app.js';
+import { GatewayMetrics } from './metrics.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -41,7 +42,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const services = await createServices(config, clusters, log);
   const httpServer = createServer();
   const readiness = async () => ({ [MASTER_CLUSTER]: await pings(clusters) });
-  const { app, apollo } = await createApp(config, await buildGatewaySchema(), services, httpServer, readiness);
+  const metrics = new GatewayMetrics(clusters);
+  const schema = await buildGatewaySchema();
+  const { app, apollo } = await createApp(config, schema, services, httpServer, readiness, metrics);
   httpServer.on('request', app);
 
   await listen(httpServer, config.port, config.host);

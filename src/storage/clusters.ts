@@ -2,6 +2,14 @@ import { MongoClient, type Db } from 'mongodb';
 
 import type { Logger } from '../logger.js';
 
+/** How many commands of one name went to one kind of collection. */
+export interface CommandCount {
+  command: string;
+  /** The collection name with any tenant id taken out, so the set of values stays small. */
+  collection: string;
+  count: number;
+}
+
 /** Name of the cluster holding master metadata; tenants may also be placed on it. */
 export const MASTER_CLUSTER = 'master';
 
@@ -11,8 +19,8 @@ export interface Cluster {
   client: MongoClient;
   /** The database named in the URI (default `tenantgate`): master metadata, SHARED tier. */
   db: Db;
-  /** Database commands started on this cluster, by command name, since the process began. */
-  commandCounts: Map<string, number>;
+  /** Database commands started on this cluster since the process began, by command and collection. */
+  commandCounts: Map<string, CommandCount>;
 }
 
 /** Every cluster this process talks to: one MongoClient each, created once. */
@@ -29,9 +37,13 @@ export class ClusterSet {
       monitorCommands: true,
       appName: 'tenantgate',
     });
-    const commandCounts = new Map<string, number>();
+    const commandCounts = new Map<string, CommandCount>();
     client.on('commandStarted', (event) => {
-      commandCounts.set(event.commandName, (commandCounts.get(event.commandName) ?? 0) + 1);
+      const collection = collectionKind(event.command[event.commandName]);
+      const key = `${event.commandName}/${collection}`;
+      const entry = commandCounts.get(key) ?? { command: event.commandName, collection, count: 0 };
+      entry.count += 1;
+      commandCounts.set(key, entry);
     });
 
     await client.connect();
@@ -60,6 +72,12 @@ export class ClusterSet {
   async close(): Promise<void> {
     await Promise.all(this.all().map((cluster) => cluster.client.close()));
   }
+}
+
+/** `org_<id>_tasks` and `tasks` are both `tasks`; commands without a collection are `-`. */
+function collectionKind(target: unknown): string {
+  if (typeof target !== 'string') return '-';
+  return target.replace(/^org_[0-9a-f]{24}_/, '');
 }
 
 /** The database named in a MongoDB URI's path, or `tenantgate`. */

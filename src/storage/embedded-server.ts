@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,9 @@ export async function startEmbeddedServer(
   const sqliteDir = path.join(stateDir, 'sqlite');
   mkdirSync(sqliteDir, { recursive: true });
 
+  const pidFile = path.join(stateDir, 'ferretdb.pid');
+  stopLeftover(pidFile, log);
+
   const listenPort = await freePort();
   const debugPort = await freePort();
   const child = spawn(
@@ -66,13 +69,45 @@ export async function startEmbeddedServer(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  if (child.pid) writeFileSync(pidFile, String(child.pid));
+  if (child.pid) writeFileSync(pidFile, String(child.pid));
   child.stderr?.on('data', (chunk: Buffer) => log.debug({ ferretdb: chunk.toString().trim() }));
 
   const uri = `mongodb://127.0.0.1:${listenPort}/`;
   await waitUntilReachable(uri, child);
   log.info({ uri, stateDir }, 'embedded FerretDB (SQLite handler) started on loopback');
 
-  return { uri, stop: () => stopChild(child) };
+  return {
+    uri,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+/**
+ * A gateway killed without its shutdown leaves its FerretDB running and holding the SQLite
+ * files; the next start stops it first.
+ */
+function stopLeftover(pidFile: string, log: Logger): void {
+  if (!existsSync(pidFile)) return;
+
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const command = Number.isInteger(pid) ? readCommandLine(pid) : '';
+  if (command.includes('ferretdb')) {
+    log.warn({ pid }, 'stopping an embedded FerretDB left running by an earlier start');
+    process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function readCommandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 async function waitUntilReachable(uri: string, child: ChildProcess): Promise<void> {
