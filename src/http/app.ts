@@ -12,6 +12,7 @@ import type { GatewayServices } from '../schema/gateway-services.js';
 import { createErrorFormatter } from './format-error.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
 import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
+import { operationLogPlugin } from './operation-log.js';
 import { createRequestContext } from './request-context.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
@@ -34,7 +35,11 @@ export async function createApp(
     introspection: true,
     // Shutdown is ours (src/main.ts): it also closes database clients and the embedded server.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      operationLogPlugin(),
+    ],
   });
   await apollo.start();
 
