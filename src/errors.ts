@@ -53,7 +53,10 @@ export function badInput(field: string, message: string): GraphQLError {
 
 /** `NOT_FOUND` for an id absent from the caller's organization. */
 export function notFound(what: string, id: string): GraphQLError {
-  return clientError(ErrorCode.NOT_FOUND, `No ${what} with id "${id}" exists in this organization.`);
+  return clientError(
+    ErrorCode.NOT_FOUND,
+    `No ${what} with id "${id}" exists in this organization.`,
+  );
 }
 
 /** `FORBIDDEN`: the caller's role may not do this. */

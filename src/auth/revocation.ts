@@ -29,7 +29,10 @@ const POLL_OVERLAP_MS = 5_000;
  */
 export class RevocationRegistry {
   private readonly tokens = new Map<string, number>();
-  private readonly memberGenerations = new Map<string, { minGeneration: number; expiresAtMs: number }>();
+  private readonly memberGenerations = new Map<
+    string,
+    { minGeneration: number; expiresAtMs: number }
+  >();
   private readonly organizations = new Map<string, number>();
   private readonly collection: Collection<RevocationDocument>;
   private pollCursor = new Date(0);
@@ -66,12 +69,21 @@ export class RevocationRegistry {
 
   /** Revokes one token (logout). */
   async revokeToken(claims: TokenClaims): Promise<void> {
-    await this.record({ kind: 'token', subject: claims.tokenId, expiresAt: new Date(claims.expiresAtMs) });
+    await this.record({
+      kind: 'token',
+      subject: claims.tokenId,
+      expiresAt: new Date(claims.expiresAtMs),
+    });
   }
 
   /** Refuses every token of the member whose generation is below `minGeneration`. */
   async revokeMemberBelow(memberId: string, minGeneration: number): Promise<void> {
-    await this.record({ kind: 'member', subject: memberId, minGeneration, expiresAt: this.horizon() });
+    await this.record({
+      kind: 'member',
+      subject: memberId,
+      minGeneration,
+      expiresAt: this.horizon(),
+    });
   }
 
   /** Refuses every token of the member, for good (the member is removed). */
@@ -147,7 +159,8 @@ export class RevocationRegistry {
 
   private forgetExpired(): void {
     const now = Date.now();
-    for (const [tokenId, expiresAtMs] of this.tokens) if (expiresAtMs < now) this.tokens.delete(tokenId);
+    for (const [tokenId, expiresAtMs] of this.tokens)
+      if (expiresAtMs < now) this.tokens.delete(tokenId);
     for (const [tenantId, expiresAtMs] of this.organizations) {
       if (expiresAtMs < now) this.organizations.delete(tenantId);
     }

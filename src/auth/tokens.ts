@@ -47,7 +47,11 @@ export class TokenService {
     const expiresAtS = issuedAtS + Math.ceil(this.ttlMs / 1000);
     const tokenId = randomUUID();
 
-    const token = await new SignJWT({ tid: subject.tenantId, role: subject.role, gen: subject.generation })
+    const token = await new SignJWT({
+      tid: subject.tenantId,
+      role: subject.role,
+      gen: subject.generation,
+    })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: this.keyId })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -57,7 +61,12 @@ export class TokenService {
       .setExpirationTime(expiresAtS)
       .sign(this.secret);
 
-    const claims = { ...subject, tokenId, issuedAtMs: issuedAtS * 1000, expiresAtMs: expiresAtS * 1000 };
+    const claims = {
+      ...subject,
+      tokenId,
+      issuedAtMs: issuedAtS * 1000,
+      expiresAtMs: expiresAtS * 1000,
+    };
     return { token, claims } satisfies IssuedToken;
   }
 

@@ -45,6 +45,8 @@ export interface Config {
   toolsDir: string;
   /** scrypt cost as log2(N); default 15 (32 MiB per hash). */
   scryptCostLog2: number;
+  /** Replicas sharing Redis; while Redis is away each takes 1/replicas of every budget. Default 1. */
+  replicas: number;
   /** How long in-flight operations may run after SIGTERM, in milliseconds; default 10 s. */
   shutdownGraceMs: number;
 }
@@ -89,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     mongodbUri,
     extraClusters,
-    redisUrl: env.REDIS_URL || null,
+    redisUrl: readRedisUrl(env.REDIS_URL, problems),
     jwtSecret,
     jwtSecretGenerated,
     jwtTtlMs,
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     toolsDir: path.resolve(env.TENANTGATE_TOOLS_DIR || '.tools/bin'),
     scryptCostLog2: readInteger(env, 'SCRYPT_COST_LOG2', 15, 10, 20, problems),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
+    replicas: readInteger(env, 'REPLICAS', 1, 1, 1_000, problems),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -155,7 +158,10 @@ function readClusters(text: string | undefined, problems: string[]): ClusterConf
   if (!text) return [];
 
   const clusters: ClusterConfig[] = [];
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const equals = entry.indexOf('=');
     const name = equals > 0 ? entry.slice(0, equals).trim() : '';
     const uri = equals > 0 ? entry.slice(equals + 1).trim() : '';
@@ -185,6 +191,12 @@ function readJwtSecret(
 
   if (production) problems.push('JWT_SECRET is required when NODE_ENV=production');
   return { jwtSecret: new Uint8Array(randomBytes(32)), jwtSecretGenerated: true };
+}
+
+function readRedisUrl(text: string | undefined, problems: string[]): string | null {
+  if (!text) return null;
+  if (!/^rediss?:\/\//.test(text)) problems.push('REDIS_URL must start with redis:// or rediss://');
+  return text;
 }
 
 function readTrustProxy(text: string | undefined): boolean | number | string {

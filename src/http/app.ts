@@ -13,6 +13,11 @@ import { createErrorFormatter } from './format-error.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
 import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
+import { hideSuggestionsPlugin } from './suggestions.js';
+import { createPayerOf } from './quota-payer.js';
+import { quotaPlugin } from '../quota/quota-plugin.js';
+import { DOCUMENT_LIMITS } from '../quota/limits.js';
+import type { QuotaState } from '../quota/shared-state.js';
 import { createRequestContext } from './request-context.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
@@ -26,6 +31,7 @@ export async function createApp(
   httpServer: Server,
   readiness: ReadinessCheck,
   metrics: GatewayMetrics,
+  quotaState: QuotaState,
 ): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -38,8 +44,18 @@ export async function createApp(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      quotaPlugin<RequestContext>({
+        schema,
+        buckets: quotaState.buckets,
+        slots: quotaState.slots,
+        payerOf: createPayerOf(quotaState.buckets),
+        log: services.log.child({ component: 'quota' }),
+      }),
       operationLogPlugin(),
+      hideSuggestionsPlugin(),
     ],
+    // The parser stops at the token limit, so an oversized document costs almost nothing.
+    parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },
   });
   await apollo.start();
 

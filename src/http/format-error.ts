@@ -27,11 +27,18 @@ export function createErrorFormatter(log: Logger) {
     }
 
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (
+      typeof code === 'string' &&
+      PUBLIC_CODES.has(code) &&
+      code !== ErrorCode.INTERNAL_SERVER_ERROR
+    ) {
       return withoutInternals(formatted);
     }
 
-    log.error({ err: original, path: formatted.path }, 'unexpected error while serving an operation');
+    log.error(
+      { err: original, path: formatted.path },
+      'unexpected error while serving an operation',
+    );
     return {
       message: 'Something went wrong on our side; the request id in the logs has the detail.',
       path: formatted.path,
@@ -48,7 +55,11 @@ function isTimeout(error: unknown): boolean {
 
 /** Drops everything but the code and our documented extension fields. */
 function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const { stacktrace: _stacktrace, exception: _exception, http: _http, ...extensions } =
-    formatted.extensions ?? {};
+  const {
+    stacktrace: _stacktrace,
+    exception: _exception,
+    http: _http,
+    ...extensions
+  } = formatted.extensions ?? {};
   return { ...formatted, extensions };
 }

@@ -8,7 +8,11 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { buildGatewaySchema } from '../schema/build-schema.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
+import { FieldRateLimits } from '../quota/field-limits.js';
+import { effectiveLimits, loadPlans } from '../quota/plans.js';
+import { memoryQuotaState, redisQuotaState, type QuotaState } from '../quota/shared-state.js';
 import { ClusterSet, MASTER_CLUSTER } from '../storage/clusters.js';
+import { connectRedis } from '../storage/redis.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../storage/embedded-server.js';
 import { MemberRepository } from '../tenancy/members.js';
 import { OrganizationLifecycle } from '../tenancy/organization-lifecycle.js';
@@ -24,27 +28,52 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Database time per operation by plan, in milliseconds (the contract's plan table). */
-const DB_TIME_MS: Readonly<Record<string, number>> = Object.freeze({ FREE: 2_000, TEAM: 5_000, ENTERPRISE: 10_000 });
-
 /** Starts storage, services and the HTTP server; resolves once it listens. */
 export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
   if (config.jwtSecretGenerated) {
-    log.warn('JWT_SECRET is not set: using a random per-process secret; tokens die with this process');
+    log.warn(
+      'JWT_SECRET is not set: using a random per-process secret; tokens die with this process',
+    );
   }
 
-  const embedded = config.mongodbUri ? null : await startEmbeddedServer(config.toolsDir, config.dataDir, log);
+  const embedded = config.mongodbUri
+    ? null
+    : await startEmbeddedServer(config.toolsDir, config.dataDir, log);
   const masterUri = config.mongodbUri ?? `${embedded?.uri}tenantgate`;
   const clusters = new ClusterSet(log.child({ component: 'storage' }));
   await clusters.connect(MASTER_CLUSTER, masterUri);
   for (const cluster of config.extraClusters) await clusters.connect(cluster.name, cluster.uri);
 
-  const services = await createServices(config, clusters, log);
+  const redis = config.redisUrl
+    ? connectRedis(config.redisUrl, log.child({ component: 'redis' }))
+    : null;
+  const quotaState = redis
+    ? redisQuotaState(redis, config.replicas, log.child({ component: 'quota' }))
+    : memoryQuotaState();
+  const services = await createServices(config, clusters, quotaState, log);
   const httpServer = createServer();
-  const readiness = async () => ({ [MASTER_CLUSTER]: await pings(clusters) });
+  const readiness = async () => ({
+    [MASTER_CLUSTER]: await pings(clusters),
+    ...(redis
+      ? {
+          redis: await redis.ping().then(
+            () => true,
+            () => false,
+          ),
+        }
+      : {}),
+  });
   const metrics = new GatewayMetrics(clusters);
   const schema = await buildGatewaySchema();
-  const { app, apollo } = await createApp(config, schema, services, httpServer, readiness, metrics);
+  const { app, apollo } = await createApp(
+    config,
+    schema,
+    services,
+    httpServer,
+    readiness,
+    metrics,
+    quotaState,
+  );
   httpServer.on('request', app);
 
   await listen(httpServer, config.port, config.host);
@@ -52,26 +81,51 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const url = `http://${config.host}:${port}`;
   log.info(
     { url, database: clusters.master.db.databaseName, embedded: embedded !== null },
-    embedded ? 'tenantgate listening, using the embedded FerretDB' : 'tenantgate listening, using MONGODB_URI',
+    embedded
+      ? 'tenantgate listening, using the embedded FerretDB'
+      : 'tenantgate listening, using MONGODB_URI',
   );
 
-  return { url, stop: () => stop(services, apollo, clusters, embedded) };
+  return {
+    url,
+    stop: async () => {
+      await stop(services, apollo, clusters, embedded);
+      redis?.disconnect();
+    },
+  };
 }
 
-async function createServices(config: Config, clusters: ClusterSet, log: Logger): Promise<GatewayServices> {
+async function createServices(
+  config: Config,
+  clusters: ClusterSet,
+  quotaState: QuotaState,
+  log: Logger,
+): Promise<GatewayServices> {
+  const plans = loadPlans(config.plansFile);
   const masterDb = clusters.master.db;
   const organizations = new OrganizationRepository(masterDb);
   const members = new MemberRepository(masterDb);
   await organizations.ensureIndexes();
   await members.ensureIndexes();
 
-  const revocations = new RevocationRegistry(masterDb, config.jwtTtlMs, log.child({ component: 'revocation' }));
+  const revocations = new RevocationRegistry(
+    masterDb,
+    config.jwtTtlMs,
+    log.child({ component: 'revocation' }),
+  );
   await revocations.start();
 
   const stores = new TenantStores(new PlacementResolver(clusters));
   const defaultPlacement = { tier: config.defaultTier, cluster: MASTER_CLUSTER };
   const lifecycleLog = log.child({ component: 'lifecycle' });
-  const lifecycle = new OrganizationLifecycle(organizations, members, stores, revocations, defaultPlacement, lifecycleLog);
+  const lifecycle = new OrganizationLifecycle(
+    organizations,
+    members,
+    stores,
+    revocations,
+    defaultPlacement,
+    lifecycleLog,
+  );
   await lifecycle.start();
 
   return {
@@ -83,7 +137,10 @@ async function createServices(config: Config, clusters: ClusterSet, log: Logger)
     members,
     lifecycle,
     stores,
-    dbTimeMsFor: (plan) => DB_TIME_MS[plan] ?? DB_TIME_MS.FREE,
+    fieldLimits: new FieldRateLimits(quotaState),
+    limitsOf: (organization) =>
+      effectiveLimits(plans, organization.plan, organization.quotaOverride),
+    anonymousLimits: plans.FREE,
   };
 }
 

@@ -14,9 +14,13 @@ export function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async willSendResponse({ response, operation, operationName, errors }) {
           const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-          const body = response.body.kind === 'single' ? response.body.singleResult : null;
-          const codes = [...new Set((errors ?? body?.errors ?? []).map((error) => String(error.extensions?.code)))];
-          const cost = body?.extensions?.cost as { requestedQueryCost?: number; actualQueryCost?: number | null } | undefined;
+          const body = response.body?.kind === 'single' ? response.body.singleResult : null;
+          const codes = [
+            ...new Set(
+              (errors ?? body?.errors ?? []).map((error) => String(error.extensions?.code)),
+            ),
+          ];
+          const cost = await contextValue.quotaSettled?.catch(() => null);
 
           contextValue.log.info(
             {
@@ -26,7 +30,9 @@ export function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
               durationMs: Math.round(durationMs * 100) / 100,
               outcome: codes.length === 0 ? 'ok' : 'error',
               ...(codes.length > 0 ? { errorCodes: codes } : {}),
-              ...(cost ? { requestedCost: cost.requestedQueryCost, actualCost: cost.actualQueryCost } : {}),
+              ...(cost
+                ? { requestedCost: cost.requestedQueryCost, actualCost: cost.actualQueryCost }
+                : {}),
             },
             'operation',
           );

@@ -61,15 +61,16 @@ async function sessionOf(req: Request, services: GatewayServices): Promise<Sessi
 
 async function openTenantScope(context: RequestContext): Promise<TenantScope> {
   const session = context.session;
-  if (!session) throw clientError(ErrorCode.UNAUTHENTICATED, 'This field needs a bearer token: log in first.');
-  const { organizations, stores, members, dbTimeMsFor } = context.services;
+  if (!session)
+    throw clientError(ErrorCode.UNAUTHENTICATED, 'This field needs a bearer token: log in first.');
+  const { organizations, stores, members, limitsOf } = context.services;
 
   const organization = await organizations.find(session.tenantId);
   if (!organization || organization.state !== 'active') {
     throw unauthenticated('The organization of this token no longer exists.');
   }
 
-  const deadline = new Deadline(dbTimeMsFor(organization.plan));
+  const deadline = new Deadline(limitsOf(organization).dbTimeMs);
   const store = await stores.open(organization._id, organization, deadline);
   return { organization, store, loaders: createLoaders(store, members) };
 }

@@ -9,6 +9,7 @@ import { AuthResolver } from './types/auth-payload.js';
 import { MemberResolver } from './types/member.js';
 import { OrganizationResolver } from './types/organization.js';
 import { ProjectResolver } from './types/project.js';
+import { QuotaStatusResolver } from './types/quota-status.js';
 import { TaskReportResolver } from './types/task-report.js';
 import { TaskResolver } from './types/task.js';
 
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   ProjectResolver,
   TaskResolver,
   TaskReportResolver,
+  QuotaStatusResolver,
 ] as const;
 
 /** Builds the executable schema from the decorated classes. */

@@ -2,6 +2,7 @@ import type { ObjectId } from 'mongodb';
 
 import type { Role, TokenClaims } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
+import type { QuotaContextFields } from '../quota/payer.js';
 import type { OrganizationDocument } from '../tenancy/models.js';
 import type { TenantStore } from '../tenancy/tenant-store.js';
 import type { GatewayServices } from './gateway-services.js';
@@ -23,7 +24,7 @@ export interface TenantScope {
 }
 
 /** The per-request context every resolver receives. */
-export interface RequestContext {
+export interface RequestContext extends QuotaContextFields {
   requestId: string;
   log: Logger;
   clientAddress: string;

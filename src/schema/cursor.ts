@@ -15,10 +15,15 @@ export function encodeCursor(kind: CursorKind, id: ObjectId): string {
 
 /** Decodes a cursor this server issued for this kind of list; anything else is BAD_USER_INPUT. */
 export function decodeCursor(kind: CursorKind, cursor: string): ObjectId {
-  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString()
+    : '';
   const [prefix, cursorKind, id] = text.split(':');
   if (prefix !== PREFIX || cursorKind !== kind || !/^[0-9a-f]{24}$/.test(id ?? '')) {
-    throw badInput('after', '"after" is not a cursor of this list; pass an endCursor this API returned.');
+    throw badInput(
+      'after',
+      '"after" is not a cursor of this list; pass an endCursor this API returned.',
+    );
   }
   return new ObjectId(id);
 }
@@ -29,8 +34,9 @@ export function pageRequest(
   requestedFirst: number | null | undefined,
   after: string | null | undefined,
 ): PageRequest {
-  const first = requestedFirst ?? 20;
-  if (!Number.isInteger(first) || first < 1 || first > 100) {
+  // Omitted, `first` is 20 (the schema default); an explicit null is no count at all.
+  const first = requestedFirst === undefined ? 20 : requestedFirst;
+  if (first === null || !Number.isInteger(first) || first < 1 || first > 100) {
     throw badInput('first', '"first" must be a whole number from 1 to 100.');
   }
   return { first, after: after === null || after === undefined ? null : decodeCursor(kind, after) };

@@ -2,6 +2,9 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import type { RevocationRegistry } from '../auth/revocation.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
+import type { FieldRateLimits } from '../quota/field-limits.js';
+import type { PlanLimits } from '../quota/plans.js';
+import type { OrganizationDocument } from '../tenancy/models.js';
 import type { MemberRepository } from '../tenancy/members.js';
 import type { OrganizationLifecycle } from '../tenancy/organization-lifecycle.js';
 import type { OrganizationRepository } from '../tenancy/organizations.js';
@@ -17,6 +20,9 @@ export interface GatewayServices {
   members: MemberRepository;
   lifecycle: OrganizationLifecycle;
   stores: TenantStores;
-  /** Database time one operation may use, in milliseconds, for a tenant's plan. */
-  dbTimeMsFor(plan: string): number;
+  fieldLimits: FieldRateLimits;
+  /** The limits of an organization: its plan's, with any operator override laid over them. */
+  limitsOf(organization: OrganizationDocument): PlanLimits;
+  /** The limits of an anonymous caller: the FREE plan's. */
+  anonymousLimits: PlanLimits;
 }

@@ -13,6 +13,9 @@ export function parseId(field: string, id: string): ObjectId {
 }
 
 /** Parses an optional id; null and undefined stay absent. */
-export function parseOptionalId(field: string, id: string | null | undefined): ObjectId | undefined {
+export function parseOptionalId(
+  field: string,
+  id: string | null | undefined,
+): ObjectId | undefined {
   return id === null || id === undefined ? undefined : parseId(field, id);
 }

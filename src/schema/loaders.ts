@@ -2,7 +2,13 @@ import DataLoader from 'dataloader';
 import { ObjectId } from 'mongodb';
 
 import type { MemberRepository } from '../tenancy/members.js';
-import type { MemberDocument, Page, ProjectDocument, TaskDocument, TaskStatus } from '../tenancy/models.js';
+import type {
+  MemberDocument,
+  Page,
+  ProjectDocument,
+  TaskDocument,
+  TaskStatus,
+} from '../tenancy/models.js';
 import type { TenantStore } from '../tenancy/tenant-store.js';
 
 /** Arguments of one `Project.tasks` field, as a loader key. */
@@ -22,7 +28,11 @@ export interface Loaders {
   task: DataLoader<ObjectId, TaskDocument | null, string>;
   member: DataLoader<ObjectId, MemberDocument | null, string>;
   projectTasks: DataLoader<ProjectTasksKey, Page<TaskDocument>, string>;
-  projectTaskCount: DataLoader<{ projectId: ObjectId; status: TaskStatus | undefined }, number, string>;
+  projectTaskCount: DataLoader<
+    { projectId: ObjectId; status: TaskStatus | undefined },
+    number,
+    string
+  >;
 }
 
 /** Builds the loaders of one request. */
@@ -66,7 +76,10 @@ async function loadProjectTasks(
     [...groups].map(async ([groupKey, members]) => {
       const { first, after, status } = members[0];
       const projectIds = members.map((key) => key.projectId);
-      pagesByGroup.set(groupKey, await store.pageTasksOfProjects(projectIds, status, { first, after }));
+      pagesByGroup.set(
+        groupKey,
+        await store.pageTasksOfProjects(projectIds, status, { first, after }),
+      );
     }),
   );
 
@@ -91,7 +104,9 @@ async function loadProjectTaskCounts(
     }),
   );
 
-  return keys.map((key) => countsByStatus.get(key.status ?? '')?.get(key.projectId.toHexString()) ?? 0);
+  return keys.map(
+    (key) => countsByStatus.get(key.status ?? '')?.get(key.projectId.toHexString()) ?? 0,
+  );
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

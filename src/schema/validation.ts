@@ -12,7 +12,10 @@ export function organizationName(field: string, raw: string): { name: string; sl
     throw badInput(field, 'An organization name must be 2 to 64 characters long.');
   }
   if (!ORGANIZATION_NAME.test(name)) {
-    throw badInput(field, "An organization name may hold only letters, digits, spaces and - _ . & '.");
+    throw badInput(
+      field,
+      "An organization name may hold only letters, digits, spaces and - _ . & '.",
+    );
   }
 
   const slug = slugOf(name);
@@ -64,14 +67,21 @@ export function requiredText(field: string, raw: string, maxLength: number): str
 }
 
 /** A description: at most 10,000 characters; null clears it. */
-export function description(field: string, raw: string | null | undefined): string | null | undefined {
+export function description(
+  field: string,
+  raw: string | null | undefined,
+): string | null | undefined {
   if (raw === undefined || raw === null) return raw;
-  if (raw.length > 10_000) throw badInput(field, `"${field}" must be at most 10,000 characters long.`);
+  if (raw.length > 10_000)
+    throw badInput(field, `"${field}" must be at most 10,000 characters long.`);
   return raw;
 }
 
 /** Tags: at most 20, each 1 to 32 characters after trimming, duplicates removed. */
-export function tags(field: string, raw: readonly string[] | null | undefined): string[] | undefined {
+export function tags(
+  field: string,
+  raw: readonly string[] | null | undefined,
+): string[] | undefined {
   if (raw === undefined || raw === null) return undefined;
 
   const unique = [...new Set(raw.map((tag) => tag.trim()))];

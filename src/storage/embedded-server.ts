@@ -29,7 +29,10 @@ export async function ensureFerretdbBinary(toolsDir: string, log: Logger): Promi
   const binary = path.join(toolsDir, 'ferretdb');
   if (existsSync(binary)) return binary;
 
-  log.info({ binary }, 'FerretDB is not built yet; building it now (the first build takes minutes)');
+  log.info(
+    { binary },
+    'FerretDB is not built yet; building it now (the first build takes minutes)',
+  );
   await runToCompletion('bash', [buildScriptPath()], log);
 
   if (!existsSync(binary)) throw new Error(`FerretDB build finished but ${binary} is missing`);

@@ -116,7 +116,11 @@ export class CollectionTenantStore implements TenantStore {
       ...(page.after ? { _id: { $gt: page.after } } : {}),
     });
     const refs = await this.collections.tasks
-      .find(filter, { ...this.deadline.read(), projection: { _id: 1, projectId: 1 }, batchSize: BATCH_SIZE })
+      .find(filter, {
+        ...this.deadline.read(),
+        projection: { _id: 1, projectId: 1 },
+        batchSize: BATCH_SIZE,
+      })
       .sort({ projectId: 1, _id: 1 })
       .toArray();
 
@@ -195,7 +199,9 @@ export class CollectionTenantStore implements TenantStore {
       { $group: { _id: `$${field}`, count: { $sum: 1 } } },
     ];
     const [groups, total] = await Promise.all([
-      this.collections.tasks.aggregate<{ _id: unknown; count: number }>(pipeline, this.deadline.read()).toArray(),
+      this.collections.tasks
+        .aggregate<{ _id: unknown; count: number }>(pipeline, this.deadline.read())
+        .toArray(),
       this.collections.tasks.countDocuments(match, this.deadline.read()),
     ]);
 

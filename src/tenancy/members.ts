@@ -39,7 +39,10 @@ export class MemberRepository {
   }
 
   /** Members of one organization among the given ids. */
-  findInOrganization(organizationId: ObjectId, ids: readonly ObjectId[]): Promise<MemberDocument[]> {
+  findInOrganization(
+    organizationId: ObjectId,
+    ids: readonly ObjectId[],
+  ): Promise<MemberDocument[]> {
     return this.collection.find({ organizationId, _id: { $in: [...ids] } }).toArray();
   }
 

@@ -21,6 +21,10 @@ export interface OrganizationDocument {
   tier: IsolationTier;
   cluster: string;
   suspended: boolean;
+  /** Operator override of plan limits; absent or null uses the plan's. */
+  quotaOverride?: Partial<
+    Record<'maximumAvailable' | 'restoreRate' | 'maxQueryCost' | 'concurrency' | 'dbTimeMs', number>
+  > | null;
   createdAt: Date;
   updatedAt: Date;
   stateChangedAt: Date;

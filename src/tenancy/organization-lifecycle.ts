@@ -50,7 +50,9 @@ export class OrganizationLifecycle {
    * Creates the organization (holding its slug), then its owner (holding the email), then marks
    * it active. SlugTakenError or EmailTakenError when a unique value is taken; nothing is left.
    */
-  async create(request: NewOrganization): Promise<{ organization: OrganizationDocument; owner: MemberDocument }> {
+  async create(
+    request: NewOrganization,
+  ): Promise<{ organization: OrganizationDocument; owner: MemberDocument }> {
     const now = new Date();
     const organization: OrganizationDocument = {
       _id: new ObjectId(),
@@ -108,13 +110,22 @@ export class OrganizationLifecycle {
   /** Finishes deletions and undoes stale creations left by stopped processes. */
   async recover(): Promise<void> {
     const now = Date.now();
-    for (const organization of await this.organizations.findUnfinished('deleting', new Date(now + 1))) {
-      this.log.info({ tenantId: organization._id.toHexString() }, 'finishing an interrupted deletion');
+    for (const organization of await this.organizations.findUnfinished(
+      'deleting',
+      new Date(now + 1),
+    )) {
+      this.log.info(
+        { tenantId: organization._id.toHexString() },
+        'finishing an interrupted deletion',
+      );
       await this.finishDeletion(organization);
     }
     const staleBefore = new Date(now - STALE_CREATION_MS);
     for (const organization of await this.organizations.findUnfinished('creating', staleBefore)) {
-      this.log.info({ tenantId: organization._id.toHexString() }, 'undoing an interrupted creation');
+      this.log.info(
+        { tenantId: organization._id.toHexString() },
+        'undoing an interrupted creation',
+      );
       await this.undoCreation(organization._id, false);
     }
   }
@@ -122,7 +133,11 @@ export class OrganizationLifecycle {
   private async finishDeletion(organization: OrganizationDocument): Promise<void> {
     await this.revoker.revokeOrganization(organization._id.toHexString());
 
-    const store = await this.stores.open(organization._id, organization, new Deadline(DELETION_BUDGET_MS));
+    const store = await this.stores.open(
+      organization._id,
+      organization,
+      new Deadline(DELETION_BUDGET_MS),
+    );
     await store.dropAll();
     await this.members.deleteAll(organization._id);
     await this.organizations.delete(organization._id);
@@ -134,7 +149,10 @@ export class OrganizationLifecycle {
       await this.organizations.delete(organizationId);
     } catch (error) {
       // Left in state `creating`: the recovery pass removes it later.
-      this.log.error({ err: error, tenantId: organizationId.toHexString() }, 'undoing a creation failed');
+      this.log.error(
+        { err: error, tenantId: organizationId.toHexString() },
+        'undoing a creation failed',
+      );
     }
   }
 

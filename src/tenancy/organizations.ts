@@ -19,7 +19,10 @@ export class SlugTakenError extends Error {
  */
 export class OrganizationRepository {
   readonly collection: Collection<OrganizationDocument>;
-  private readonly cache = new Map<string, { document: OrganizationDocument | null; readAtMs: number }>();
+  private readonly cache = new Map<
+    string,
+    { document: OrganizationDocument | null; readAtMs: number }
+  >();
 
   constructor(masterDb: Db) {
     this.collection = masterDb.collection<OrganizationDocument>('organizations');
@@ -64,7 +67,10 @@ export class OrganizationRepository {
   async rename(id: ObjectId, name: string, slug: string): Promise<OrganizationDocument | null> {
     // A duplicate key on $set is not reported as 11000 by every server, so the slug is checked
     // first; the unique index still stops a race, with whatever error the server gives.
-    const holder = await this.collection.findOne({ slug, _id: { $ne: id } }, { projection: { _id: 1 } });
+    const holder = await this.collection.findOne(
+      { slug, _id: { $ne: id } },
+      { projection: { _id: 1 } },
+    );
     if (holder) throw new SlugTakenError(slug);
 
     try {
@@ -90,7 +96,10 @@ export class OrganizationRepository {
   /** Moves an organization to another lifecycle state. */
   async setState(id: ObjectId, state: OrganizationDocument['state']): Promise<void> {
     const now = new Date();
-    await this.collection.updateOne({ _id: id }, { $set: { state, stateChangedAt: now, updatedAt: now } });
+    await this.collection.updateOne(
+      { _id: id },
+      { $set: { state, stateChangedAt: now, updatedAt: now } },
+    );
     this.forget(id);
   }
 
@@ -101,7 +110,10 @@ export class OrganizationRepository {
 
   /** Organizations left in a state by a process that stopped half-way. */
   findUnfinished(state: 'creating' | 'deleting', olderThan: Date): Promise<OrganizationDocument[]> {
-    return this.collection.find({ state, stateChangedAt: { $lt: olderThan } }).limit(100).toArray();
+    return this.collection
+      .find({ state, stateChangedAt: { $lt: olderThan } })
+      .limit(100)
+      .toArray();
   }
 
   forget(id: ObjectId): void {

@@ -21,7 +21,9 @@ export interface ReportGroup {
 export type NewProject = Omit<ProjectDocument, '_id' | 'organizationId'>;
 export type NewTask = Omit<TaskDocument, '_id' | 'organizationId'>;
 export type ProjectChanges = Partial<Pick<ProjectDocument, 'name' | 'description' | 'updatedAt'>>;
-export type TaskChanges = Partial<Omit<TaskDocument, '_id' | 'organizationId' | 'projectId' | 'createdAt'>>;
+export type TaskChanges = Partial<
+  Omit<TaskDocument, '_id' | 'organizationId' | 'projectId' | 'createdAt'>
+>;
 
 /**
  * One tenant's projects and tasks, wherever its placement keeps them. Every implementation
@@ -58,7 +60,10 @@ export interface TenantStore {
   deleteTask(id: ObjectId): Promise<boolean>;
   /** Clears the assignee of every task assigned to a removed member. */
   unassignMember(memberId: ObjectId): Promise<void>;
-  reportTasks(dimension: ReportDimension, projectId?: ObjectId): Promise<{ groups: ReportGroup[]; total: number }>;
+  reportTasks(
+    dimension: ReportDimension,
+    projectId?: ObjectId,
+  ): Promise<{ groups: ReportGroup[]; total: number }>;
 
   /** Removes every document of the tenant; safe to repeat. */
   dropAll(): Promise<void>;

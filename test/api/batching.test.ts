@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { addMemberAs, createProject, createTask, createTenant, type TestTenant } from '../support/builders.js';
+import {
+  addMemberAs,
+  createProject,
+  createTask,
+  createTenant,
+  type TestTenant,
+} from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, graphql } from '../support/graphql.js';
 import { metricSum } from '../support/metrics.js';
+import { ROOMY_FREE, plansFile } from '../support/plans.js';
 
 let gateway: TestGateway;
 let tenant: TestTenant;
@@ -16,17 +23,27 @@ const NESTED = `query Nested($projects: Int!, $tasks: Int!) {
 }`;
 
 beforeAll(async () => {
-  gateway = await startGateway();
+  gateway = await startGateway({ env: { PLANS_FILE: plansFile(ROOMY_FREE) } });
   tenant = await createTenant(gateway.url);
-  const members = [tenant.ownerId, (await addMemberAs(gateway.url, tenant, 'MEMBER')).memberId, (await addMemberAs(gateway.url, tenant, 'ADMIN')).memberId];
+  const members = [
+    tenant.ownerId,
+    (await addMemberAs(gateway.url, tenant, 'MEMBER')).memberId,
+    (await addMemberAs(gateway.url, tenant, 'ADMIN')).memberId,
+  ];
   const projectIds = [];
-  for (let index = 0; index < 20; index++) projectIds.push(await createProject(gateway.url, tenant.token, `Project ${index}`));
+  for (let index = 0; index < 20; index++)
+    projectIds.push(await createProject(gateway.url, tenant.token, `Project ${index}`));
   const creations = [];
   for (const [index, projectId] of projectIds.entries()) {
-    for (let task = 0; task < 22; task++) creations.push({ projectId, title: `Task ${index}.${task}`, assigneeId: members[task % 3] });
+    for (let task = 0; task < 22; task++)
+      creations.push({ projectId, title: `Task ${index}.${task}`, assigneeId: members[task % 3] });
   }
   for (let start = 0; start < creations.length; start += 8) {
-    await Promise.all(creations.slice(start, start + 8).map((input) => createTask(gateway.url, tenant.token, input)));
+    await Promise.all(
+      creations
+        .slice(start, start + 8)
+        .map((input) => createTask(gateway.url, tenant.token, input)),
+    );
   }
 }, 120_000);
 

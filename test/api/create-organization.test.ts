@@ -28,13 +28,32 @@ describe('createOrganization', () => {
       const name = uniqueName('Acme');
       const email = uniqueEmail();
 
-      const created = dataOf(await graphql(gateway.url, CREATE, { input: { name: `  ${name} `, email: email.toUpperCase(), password: PASSWORD } }));
+      const created = dataOf(
+        await graphql(gateway.url, CREATE, {
+          input: { name: `  ${name} `, email: email.toUpperCase(), password: PASSWORD },
+        }),
+      );
 
       const payload = created.createOrganization;
-      expect(payload.organization).toMatchObject({ name, plan: 'FREE', slug: name.toLowerCase().replace(' ', '-') });
+      expect(payload.organization).toMatchObject({
+        name,
+        plan: 'FREE',
+        slug: name.toLowerCase().replace(' ', '-'),
+      });
       expect(payload.member).toMatchObject({ email, role: 'OWNER' });
-      const viewer = dataOf(await graphql(gateway.url, '{ viewer { id email organization { id } } }', {}, { token: payload.token }));
-      expect(viewer.viewer).toEqual({ id: payload.member.id, email, organization: { id: payload.organization.id } });
+      const viewer = dataOf(
+        await graphql(
+          gateway.url,
+          '{ viewer { id email organization { id } } }',
+          {},
+          { token: payload.token },
+        ),
+      );
+      expect(viewer.viewer).toEqual({
+        id: payload.member.id,
+        email,
+        organization: { id: payload.organization.id },
+      });
     });
   });
 
@@ -43,7 +62,11 @@ describe('createOrganization', () => {
       const name = uniqueName('Race');
 
       const responses = await Promise.all(
-        Array.from({ length: 20 }, () => graphql(gateway.url, CREATE, { input: { name, email: uniqueEmail(), password: PASSWORD } })),
+        Array.from({ length: 20 }, () =>
+          graphql(gateway.url, CREATE, {
+            input: { name, email: uniqueEmail(), password: PASSWORD },
+          }),
+        ),
       );
 
       const succeeded = responses.filter((response) => response.body.data?.createOrganization);
@@ -58,7 +81,9 @@ describe('createOrganization', () => {
       const tenant = await createTenant(gateway.url, uniqueName('Cafe'));
       const lookalike = `${tenant.name.replace('Cafe', 'CAFÉ')}.`;
 
-      const response = await graphql(gateway.url, CREATE, { input: { name: lookalike, email: uniqueEmail(), password: PASSWORD } });
+      const response = await graphql(gateway.url, CREATE, {
+        input: { name: lookalike, email: uniqueEmail(), password: PASSWORD },
+      });
 
       expect(errorCodes(response)).toEqual(['CONFLICT']);
     });

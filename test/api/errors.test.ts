@@ -20,9 +20,22 @@ afterAll(async () => {
 const secret = new TextEncoder().encode(TEST_JWT_SECRET);
 
 /** A token signed with the test secret, with claims the test may spoil. */
-function forge(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256' }) {
+function forge(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'HS256' },
+) {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { iss: 'tenantgate', aud: 'tenantgate', sub: tenant.ownerId, tid: tenant.id, role: 'OWNER', jti: 'forged', iat: now, exp: now + 600, ...claims };
+  const payload = {
+    iss: 'tenantgate',
+    aud: 'tenantgate',
+    sub: tenant.ownerId,
+    tid: tenant.id,
+    role: 'OWNER',
+    jti: 'forged',
+    iat: now,
+    exp: now + 600,
+    ...claims,
+  };
   return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(secret);
 }
 
@@ -42,7 +55,12 @@ async function expectRefused(token: string) {
 
 describe('tokens that are refused with 401', () => {
   it('unless well-formed: the forged baseline itself is accepted', async () => {
-    const response = await graphql(gateway.url, '{ viewer { id } }', {}, { token: await forge({}) });
+    const response = await graphql(
+      gateway.url,
+      '{ viewer { id } }',
+      {},
+      { token: await forge({}) },
+    );
 
     expect(response.body.data?.viewer).toEqual({ id: tenant.ownerId });
   });
@@ -71,7 +89,18 @@ describe('tokens that are refused with 401', () => {
 
   it('alg none', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await expectRefused(unsigned({ iss: 'tenantgate', aud: 'tenantgate', sub: tenant.ownerId, tid: tenant.id, role: 'OWNER', jti: 'n', iat: now, exp: now + 600 }));
+    await expectRefused(
+      unsigned({
+        iss: 'tenantgate',
+        aud: 'tenantgate',
+        sub: tenant.ownerId,
+        tid: tenant.id,
+        role: 'OWNER',
+        jti: 'n',
+        iat: now,
+        exp: now + 600,
+      }),
+    );
   });
 
   it('a token of another issuer or audience', async () => {
@@ -88,7 +117,12 @@ describe('tokens that are refused with 401', () => {
   });
 
   it('a header that is not Bearer', async () => {
-    const response = await graphql(gateway.url, '{ viewer { id } }', {}, { headers: { authorization: `Basic ${tenant.token}` } });
+    const response = await graphql(
+      gateway.url,
+      '{ viewer { id } }',
+      {},
+      { headers: { authorization: `Basic ${tenant.token}` } },
+    );
 
     expect(response.status).toBe(401);
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
@@ -104,8 +138,14 @@ describe('errors', () => {
   });
 
   it('a wrong login is UNAUTHENTICATED and says nothing of which part was wrong', async () => {
-    const wrongPassword = await graphql(gateway.url, `mutation { login(input: { email: "${tenant.ownerEmail}", password: "wrong password!" }) { token } }`);
-    const unknownEmail = await graphql(gateway.url, 'mutation { login(input: { email: "nobody@example.test", password: "wrong password!" }) { token } }');
+    const wrongPassword = await graphql(
+      gateway.url,
+      `mutation { login(input: { email: "${tenant.ownerEmail}", password: "wrong password!" }) { token } }`,
+    );
+    const unknownEmail = await graphql(
+      gateway.url,
+      'mutation { login(input: { email: "nobody@example.test", password: "wrong password!" }) { token } }',
+    );
 
     expect(errorCodes(wrongPassword)).toEqual(['UNAUTHENTICATED']);
     expect(wrongPassword.body.errors?.[0].message).toBe(unknownEmail.body.errors?.[0].message);
@@ -127,7 +167,10 @@ describe('errors', () => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `{ __typename }`, variables: { padding: 'x'.repeat(1_100_000) } }),
+      body: JSON.stringify({
+        query: `{ __typename }`,
+        variables: { padding: 'x'.repeat(1_100_000) },
+      }),
     });
 
     expect(response.status).toBe(413);
@@ -138,14 +181,20 @@ describe('errors', () => {
       graphql(gateway.url, '{ project(id: "zzz") { id } }', {}, { token: tenant.token }),
       graphql(gateway.url, '{ nope }', {}, { token: tenant.token }),
       graphql(gateway.url, '{ viewer { id ', {}, {}),
-      graphql(gateway.url, `mutation { createOrganization(input: { name: "${tenant.name}", email: "x@example.test", password: "0123456789" }) { token } }`),
+      graphql(
+        gateway.url,
+        `mutation { createOrganization(input: { name: "${tenant.name}", email: "x@example.test", password: "0123456789" }) { token } }`,
+      ),
       graphql(gateway.url, '{ viewer { id } }', {}, { token: 'bad' }),
     ]);
 
     const text = JSON.stringify(responses.map((response) => response.body));
-    expect(text).not.toMatch(/stacktrace|at .*\.js:\d+|E11000|Mongo|collection|organizations\.|members\./i);
+    expect(text).not.toMatch(
+      /stacktrace|at .*\.js:\d+|E11000|Mongo|collection|organizations\.|members\./i,
+    );
     for (const response of responses) {
-      for (const error of response.body.errors ?? []) expect(typeof error.extensions?.code).toBe('string');
+      for (const error of response.body.errors ?? [])
+        expect(typeof error.extensions?.code).toBe('string');
     }
   });
 });

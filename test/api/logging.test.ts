@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PASSWORD, addMemberAs, createProject, createTenant, loginAs, type TestTenant } from '../support/builders.js';
+import {
+  PASSWORD,
+  addMemberAs,
+  createProject,
+  createTenant,
+  loginAs,
+  type TestTenant,
+} from '../support/builders.js';
 import { openDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, graphql } from '../support/graphql.js';
@@ -14,17 +21,38 @@ beforeAll(async () => {
   tenant = await createTenant(gateway.url);
   const member = await addMemberAs(gateway.url, tenant, 'MEMBER');
   const relogged = await loginAs(gateway.url, tenant.ownerEmail);
-  await graphql(gateway.url, `mutation { login(input: { email: "${tenant.ownerEmail}", password: "a wrong password" }) { token } }`);
+  await graphql(
+    gateway.url,
+    `mutation { login(input: { email: "${tenant.ownerEmail}", password: "a wrong password" }) { token } }`,
+  );
   await createProject(gateway.url, tenant.token);
   const newPassword = 'the second password';
-  const changed = await graphql(gateway.url, 'mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { token } }', { input: { currentPassword: PASSWORD, newPassword } }, { token: relogged.token });
+  const changed = await graphql(
+    gateway.url,
+    'mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { token } }',
+    { input: { currentPassword: PASSWORD, newPassword } },
+    { token: relogged.token },
+  );
   await graphql(gateway.url, 'mutation { logout }', {}, { token: member.token });
   await graphql(gateway.url, '{ viewer { id } }', {}, { token: member.token });
 
   const { db, close } = await openDatabase(gateway.mongoUri);
-  const hashes = await db.collection('members').find({}).map((document) => String(document.passwordHash)).toArray();
+  const hashes = await db
+    .collection('members')
+    .find({})
+    .map((document) => String(document.passwordHash))
+    .toArray();
   await close();
-  secrets.push(PASSWORD, newPassword, 'a wrong password', tenant.token, member.token, relogged.token, dataOf(changed).changePassword.token, ...hashes);
+  secrets.push(
+    PASSWORD,
+    newPassword,
+    'a wrong password',
+    tenant.token,
+    member.token,
+    relogged.token,
+    dataOf(changed).changePassword.token,
+    ...hashes,
+  );
   for (const hash of hashes) secrets.push(...hash.split('$').filter((part) => part.length > 16));
 });
 
@@ -37,7 +65,8 @@ describe('logs of a full session', () => {
     const text = gateway.rawLogs.join('\n');
 
     expect(text.length).toBeGreaterThan(0);
-    for (const secret of secrets) expect(text.includes(secret), `a secret of ${secret.length} characters leaked`).toBe(false);
+    for (const secret of secrets)
+      expect(text.includes(secret), `a secret of ${secret.length} characters leaked`).toBe(false);
   });
 
   it('have one line per operation with its request id and tenant', () => {
@@ -46,6 +75,10 @@ describe('logs of a full session', () => {
     expect(operations.length).toBeGreaterThanOrEqual(6);
     for (const record of operations) expect(typeof record.requestId).toBe('string');
     const projectLine = operations.find((record) => record.operation === 'P');
-    expect(projectLine).toMatchObject({ tenantId: tenant.id, outcome: 'ok', operationType: 'mutation' });
+    expect(projectLine).toMatchObject({
+      tenantId: tenant.id,
+      outcome: 'ok',
+      operationType: 'mutation',
+    });
   });
 });

@@ -46,16 +46,34 @@ const MANAGERS: Caller[] = ['OWNER', 'ADMIN'];
 
 const operations: Operation[] = [
   { name: 'viewer', allowed: ALL, prepare: async () => ({ query: '{ viewer { id } }' }) },
-  { name: 'organization', allowed: ALL, prepare: async () => ({ query: '{ organization { id members { totalCount } } }' }) },
-  { name: 'projects', allowed: ALL, prepare: async () => ({ query: '{ projects { totalCount } }' }) },
-  { name: 'project', allowed: ALL, prepare: async () => ({ query: `{ project(id: "${projectId}") { id } }` }) },
+  {
+    name: 'organization',
+    allowed: ALL,
+    prepare: async () => ({ query: '{ organization { id members { totalCount } } }' }),
+  },
+  {
+    name: 'projects',
+    allowed: ALL,
+    prepare: async () => ({ query: '{ projects { totalCount } }' }),
+  },
+  {
+    name: 'project',
+    allowed: ALL,
+    prepare: async () => ({ query: `{ project(id: "${projectId}") { id } }` }),
+  },
   { name: 'tasks', allowed: ALL, prepare: async () => ({ query: '{ tasks { totalCount } }' }) },
   {
     name: 'task',
     allowed: ALL,
-    prepare: async () => ({ query: `{ task(id: "${await createTask(gateway.url, tenant.token, { projectId })}") { id } }` }),
+    prepare: async () => ({
+      query: `{ task(id: "${await createTask(gateway.url, tenant.token, { projectId })}") { id } }`,
+    }),
   },
-  { name: 'taskReport', allowed: ALL, prepare: async () => ({ query: '{ taskReport(input: { dimension: STATUS }) { total } }' }) },
+  {
+    name: 'taskReport',
+    allowed: ALL,
+    prepare: async () => ({ query: '{ taskReport(input: { dimension: STATUS }) { total } }' }),
+  },
   {
     name: 'updateOrganization',
     allowed: MANAGERS,
@@ -74,7 +92,9 @@ const operations: Operation[] = [
     allowed: MANAGERS,
     prepare: async () => {
       const member = await addMemberAs(gateway.url, tenant, 'MEMBER');
-      return { query: `mutation { updateMember(input: { id: "${member.memberId}", role: ADMIN }) { id role } }` };
+      return {
+        query: `mutation { updateMember(input: { id: "${member.memberId}", role: ADMIN }) { id role } }`,
+      };
     },
   },
   {
@@ -93,30 +113,40 @@ const operations: Operation[] = [
   {
     name: 'updateProject',
     allowed: MANAGERS,
-    prepare: async () => ({ query: `mutation { updateProject(input: { id: "${projectId}", name: "Renamed" }) { id } }` }),
+    prepare: async () => ({
+      query: `mutation { updateProject(input: { id: "${projectId}", name: "Renamed" }) { id } }`,
+    }),
   },
   {
     name: 'deleteProject',
     allowed: MANAGERS,
-    prepare: async () => ({ query: `mutation { deleteProject(id: "${await createProject(gateway.url, tenant.token)}") }` }),
+    prepare: async () => ({
+      query: `mutation { deleteProject(id: "${await createProject(gateway.url, tenant.token)}") }`,
+    }),
   },
   {
     name: 'createTask',
     allowed: ALL,
-    prepare: async () => ({ query: `mutation { createTask(input: { projectId: "${projectId}", title: "T" }) { id } }` }),
+    prepare: async () => ({
+      query: `mutation { createTask(input: { projectId: "${projectId}", title: "T" }) { id } }`,
+    }),
   },
   {
     name: 'updateTask',
     allowed: ALL,
     prepare: async () => {
       const taskId = await createTask(gateway.url, tenant.token, { projectId });
-      return { query: `mutation { updateTask(input: { id: "${taskId}", status: DONE }) { status } }` };
+      return {
+        query: `mutation { updateTask(input: { id: "${taskId}", status: DONE }) { status } }`,
+      };
     },
   },
   {
     name: 'deleteTask',
     allowed: MANAGERS,
-    prepare: async () => ({ query: `mutation { deleteTask(id: "${await createTask(gateway.url, tenant.token, { projectId })}") }` }),
+    prepare: async () => ({
+      query: `mutation { deleteTask(id: "${await createTask(gateway.url, tenant.token, { projectId })}") }`,
+    }),
   },
 ];
 
@@ -129,7 +159,11 @@ describe('permissions', () => {
   for (const operation of operations) {
     describe(operation.name, () => {
       for (const caller of ['OWNER', 'ADMIN', 'MEMBER', 'ANONYMOUS'] as Caller[]) {
-        const expected = operation.allowed.includes(caller) ? 'runs' : caller === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+        const expected = operation.allowed.includes(caller)
+          ? 'runs'
+          : caller === 'ANONYMOUS'
+            ? 'UNAUTHENTICATED'
+            : 'FORBIDDEN';
 
         it(`${caller}: ${expected}`, async () => {
           const { query, variables } = await operation.prepare();
@@ -158,21 +192,41 @@ describe('permissions', () => {
     it('may not promote a member to OWNER', async () => {
       const member = await addMemberAs(gateway.url, tenant, 'MEMBER');
 
-      const response = await graphql(gateway.url, `mutation { updateMember(input: { id: "${member.memberId}", role: OWNER }) { id } }`, {}, { token: sessions.ADMIN.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { updateMember(input: { id: "${member.memberId}", role: OWNER }) { id } }`,
+        {},
+        { token: sessions.ADMIN.token },
+      );
 
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     });
 
     it('may not demote or remove an OWNER', async () => {
-      const demote = await graphql(gateway.url, `mutation { updateMember(input: { id: "${tenant.ownerId}", role: MEMBER }) { id } }`, {}, { token: sessions.ADMIN.token });
-      const remove = await graphql(gateway.url, `mutation { removeMember(id: "${tenant.ownerId}") }`, {}, { token: sessions.ADMIN.token });
+      const demote = await graphql(
+        gateway.url,
+        `mutation { updateMember(input: { id: "${tenant.ownerId}", role: MEMBER }) { id } }`,
+        {},
+        { token: sessions.ADMIN.token },
+      );
+      const remove = await graphql(
+        gateway.url,
+        `mutation { removeMember(id: "${tenant.ownerId}") }`,
+        {},
+        { token: sessions.ADMIN.token },
+      );
 
       expect(errorCodes(demote)).toEqual(['FORBIDDEN']);
       expect(errorCodes(remove)).toEqual(['FORBIDDEN']);
     });
 
     it('may not delete the organization', async () => {
-      const response = await graphql(gateway.url, `mutation { deleteOrganization(input: { confirmName: "${tenant.name}" }) }`, {}, { token: sessions.ADMIN.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { deleteOrganization(input: { confirmName: "${tenant.name}" }) }`,
+        {},
+        { token: sessions.ADMIN.token },
+      );
 
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     });
@@ -180,7 +234,12 @@ describe('permissions', () => {
 
   describe('a MEMBER', () => {
     it('may not delete the organization', async () => {
-      const response = await graphql(gateway.url, `mutation { deleteOrganization(input: { confirmName: "${tenant.name}" }) }`, {}, { token: sessions.MEMBER.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { deleteOrganization(input: { confirmName: "${tenant.name}" }) }`,
+        {},
+        { token: sessions.MEMBER.token },
+      );
 
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     });
@@ -190,7 +249,12 @@ describe('permissions', () => {
     it('cannot be demoted', async () => {
       const solo = await createTenant(gateway.url);
 
-      const response = await graphql(gateway.url, `mutation { updateMember(input: { id: "${solo.ownerId}", role: ADMIN }) { id } }`, {}, { token: solo.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { updateMember(input: { id: "${solo.ownerId}", role: ADMIN }) { id } }`,
+        {},
+        { token: solo.token },
+      );
 
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     });
@@ -198,7 +262,12 @@ describe('permissions', () => {
     it('cannot be removed', async () => {
       const solo = await createTenant(gateway.url);
 
-      const response = await graphql(gateway.url, `mutation { removeMember(id: "${solo.ownerId}") }`, {}, { token: solo.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { removeMember(id: "${solo.ownerId}") }`,
+        {},
+        { token: solo.token },
+      );
 
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     });
@@ -207,7 +276,12 @@ describe('permissions', () => {
       const duo = await createTenant(gateway.url);
       await addMemberAs(gateway.url, duo, 'OWNER');
 
-      const response = await graphql(gateway.url, `mutation { updateMember(input: { id: "${duo.ownerId}", role: ADMIN }) { role } }`, {}, { token: duo.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { updateMember(input: { id: "${duo.ownerId}", role: ADMIN }) { role } }`,
+        {},
+        { token: duo.token },
+      );
 
       expect(response.body.data?.updateMember).toEqual({ role: 'ADMIN' });
     });
@@ -215,9 +289,15 @@ describe('permissions', () => {
 
   describe('public fields', () => {
     it('answer without a token beside a guarded field that refuses', async () => {
-      const response = await graphql(gateway.url, `{ organizationByName(name: "${tenant.name}") { slug } project(id: "${projectId}") { id } }`);
+      const response = await graphql(
+        gateway.url,
+        `{ organizationByName(name: "${tenant.name}") { slug } project(id: "${projectId}") { id } }`,
+      );
 
-      expect(response.body.data).toEqual({ organizationByName: { slug: tenant.slug }, project: null });
+      expect(response.body.data).toEqual({
+        organizationByName: { slug: tenant.slug },
+        project: null,
+      });
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
       expect(response.body.errors?.[0].path).toEqual(['project']);
     });

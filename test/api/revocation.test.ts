@@ -36,7 +36,12 @@ describe('revocation', () => {
       const tenant = await createTenant(gateway.url);
       const other = await loginAs(gateway.url, tenant.ownerEmail);
 
-      const response = await graphql(gateway.url, 'mutation { logout }', {}, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        'mutation { logout }',
+        {},
+        { token: tenant.token },
+      );
 
       expect(dataOf(response).logout).toBe(true);
       expect(await statusOf(gateway.url, tenant.token)).toBe(401);
@@ -51,7 +56,12 @@ describe('revocation', () => {
       const second = await loginAs(gateway.url, tenant.ownerEmail);
       const newPassword = 'a brand new password';
 
-      const response = await graphql(gateway.url, 'mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { token } }', { input: { currentPassword: PASSWORD, newPassword } }, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        'mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { token } }',
+        { input: { currentPassword: PASSWORD, newPassword } },
+        { token: tenant.token },
+      );
 
       const fresh = dataOf(response).changePassword.token;
       expect(await statusOf(gateway.url, fresh)).toBe(200);
@@ -64,7 +74,12 @@ describe('revocation', () => {
     it('with a wrong current password answers BAD_USER_INPUT and keeps the old password', async () => {
       const tenant = await createTenant(gateway.url);
 
-      const response = await graphql(gateway.url, 'mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { token } }', { input: { currentPassword: 'not the password', newPassword: 'whatever whatever' } }, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        'mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { token } }',
+        { input: { currentPassword: 'not the password', newPassword: 'whatever whatever' } },
+        { token: tenant.token },
+      );
 
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       expect(await statusOf(gateway.url, tenant.token)).toBe(200);
@@ -73,30 +88,48 @@ describe('revocation', () => {
   });
 
   describe('updateMember changing the role', () => {
-    it('refuses the member\'s tokens on every replica within a second', async () => {
+    it("refuses the member's tokens on every replica within a second", async () => {
       const tenant = await createTenant(gateway.url);
       const member = await addMemberAs(gateway.url, tenant, 'MEMBER');
 
-      await graphql(gateway.url, `mutation { updateMember(input: { id: "${member.memberId}", role: ADMIN }) { role } }`, {}, { token: tenant.token });
+      await graphql(
+        gateway.url,
+        `mutation { updateMember(input: { id: "${member.memberId}", role: ADMIN }) { role } }`,
+        {},
+        { token: tenant.token },
+      );
 
       expect(await statusOf(gateway.url, member.token)).toBe(401);
       expect(await msUntilRefused(replica.url, member.token)).toBeLessThan(1_000);
       const relogged = await loginAs(gateway.url, member.email);
-      const viewer = await graphql(gateway.url, '{ viewer { role } }', {}, { token: relogged.token });
+      const viewer = await graphql(
+        gateway.url,
+        '{ viewer { role } }',
+        {},
+        { token: relogged.token },
+      );
       expect(dataOf(viewer).viewer.role).toBe('ADMIN');
     });
   });
 
   describe('removeMember', () => {
-    it('refuses the member\'s tokens on every replica within a second, and login fails', async () => {
+    it("refuses the member's tokens on every replica within a second, and login fails", async () => {
       const tenant = await createTenant(gateway.url);
       const member = await addMemberAs(gateway.url, tenant, 'MEMBER');
 
-      await graphql(gateway.url, `mutation { removeMember(id: "${member.memberId}") }`, {}, { token: tenant.token });
+      await graphql(
+        gateway.url,
+        `mutation { removeMember(id: "${member.memberId}") }`,
+        {},
+        { token: tenant.token },
+      );
 
       expect(await statusOf(gateway.url, member.token)).toBe(401);
       expect(await msUntilRefused(replica.url, member.token)).toBeLessThan(1_000);
-      const login = await graphql(gateway.url, `mutation { login(input: { email: "${member.email}", password: "${PASSWORD}" }) { token } }`);
+      const login = await graphql(
+        gateway.url,
+        `mutation { login(input: { email: "${member.email}", password: "${PASSWORD}" }) { token } }`,
+      );
       expect(errorCodes(login)).toEqual(['UNAUTHENTICATED']);
     });
   });
@@ -106,7 +139,12 @@ describe('revocation', () => {
       const tenant = await createTenant(gateway.url);
       const member = await addMemberAs(gateway.url, tenant, 'ADMIN');
 
-      await graphql(gateway.url, `mutation { deleteOrganization(input: { confirmName: "${tenant.name}" }) }`, {}, { token: tenant.token });
+      await graphql(
+        gateway.url,
+        `mutation { deleteOrganization(input: { confirmName: "${tenant.name}" }) }`,
+        {},
+        { token: tenant.token },
+      );
 
       expect(await msUntilRefused(replica.url, member.token)).toBeLessThan(1_000);
     });

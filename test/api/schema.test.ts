@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { buildSchema, getNamedType, isObjectType, isScalarType, isEnumType, type GraphQLField } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  isObjectType,
+  isScalarType,
+  isEnumType,
+  type GraphQLField,
+} from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -40,7 +47,9 @@ function selectionOf(field: GraphQLField<unknown, unknown>): string {
 
 /** Placeholder values for a field's required arguments, as variables. */
 function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
-  const required = field.args.filter((arg) => String(arg.type).endsWith('!') && arg.defaultValue === undefined);
+  const required = field.args.filter(
+    (arg) => String(arg.type).endsWith('!') && arg.defaultValue === undefined,
+  );
   const definitions = required.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
   const uses = required.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
   return `${kind} ${definitions ? `(${definitions})` : ''} { ${field.name}${uses ? `(${uses})` : ''} ${selectionOf(field)} }`;
@@ -48,17 +57,28 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
 
 describe('schema.graphql', () => {
   it('is what the code emits', () => {
-    const emitted = execFileSync(process.execPath, [path.join(root, 'dist/src/schema/emit-schema.js')], { encoding: 'utf8' });
+    const emitted = execFileSync(
+      process.execPath,
+      [path.join(root, 'dist/src/schema/emit-schema.js')],
+      { encoding: 'utf8' },
+    );
 
     expect(emitted).toBe(committed);
   });
 
   it('is what the gateway serves', async () => {
-    const response = await graphql(gateway.url, '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }');
+    const response = await graphql(
+      gateway.url,
+      '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }',
+    );
 
     const served = response.body.data.__schema;
-    expect(served.queryType.fields.map((field: { name: string }) => field.name).sort()).toEqual(Object.keys(schema.getQueryType()!.getFields()).sort());
-    expect(served.mutationType.fields.map((field: { name: string }) => field.name).sort()).toEqual(Object.keys(schema.getMutationType()!.getFields()).sort());
+    expect(served.queryType.fields.map((field: { name: string }) => field.name).sort()).toEqual(
+      Object.keys(schema.getQueryType()!.getFields()).sort(),
+    );
+    expect(served.mutationType.fields.map((field: { name: string }) => field.name).sort()).toEqual(
+      Object.keys(schema.getMutationType()!.getFields()).sort(),
+    );
   });
 });
 
@@ -73,7 +93,11 @@ describe('guards', () => {
       if (PUBLIC_FIELDS.has(field.name)) continue;
 
       it(`${kind} ${field.name} refuses a caller without a token`, async () => {
-        const response = await graphql(gateway.url, operationFor(kind, field), placeholderVariables(field));
+        const response = await graphql(
+          gateway.url,
+          operationFor(kind, field),
+          placeholderVariables(field),
+        );
 
         expect(errorCodes(response)).toContain('UNAUTHENTICATED');
         expect(response.body.data?.[field.name] ?? null).toBeNull();
@@ -92,7 +116,8 @@ function placeholderVariables(field: GraphQLField<unknown, unknown>): Record<str
     else if (typeName === 'Plan!') values[arg.name] = 'FREE';
     else if (typeName === 'IsolationTier!') values[arg.name] = 'SHARED';
     else if (typeName.startsWith('TaskReportInput')) values[arg.name] = { dimension: 'STATUS' };
-    else if (typeName.endsWith('Input!')) values[arg.name] = inputPlaceholder(typeName.slice(0, -1));
+    else if (typeName.endsWith('Input!'))
+      values[arg.name] = inputPlaceholder(typeName.slice(0, -1));
   }
   return values;
 }
@@ -104,7 +129,14 @@ function inputPlaceholder(typeName: string): Record<string, unknown> {
   for (const field of Object.values((input as any).getFields()) as any[]) {
     const name = String(field.type);
     if (!name.endsWith('!')) continue;
-    values[field.name] = name === 'ID!' ? '0123456789abcdef01234567' : name === 'Role!' ? 'MEMBER' : name === 'TaskReportDimension!' ? 'STATUS' : 'placeholder value';
+    values[field.name] =
+      name === 'ID!'
+        ? '0123456789abcdef01234567'
+        : name === 'Role!'
+          ? 'MEMBER'
+          : name === 'TaskReportDimension!'
+            ? 'STATUS'
+            : 'placeholder value';
   }
   return values;
 }

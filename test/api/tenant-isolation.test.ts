@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { addMemberAs, createProject, createTask, createTenant, type TestTenant } from '../support/builders.js';
+import {
+  addMemberAs,
+  createProject,
+  createTask,
+  createTenant,
+  type TestTenant,
+} from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, errorCodes, graphql } from '../support/graphql.js';
 
@@ -39,17 +45,27 @@ async function theirSnapshot() {
   );
 }
 
-describe('another tenant\'s ids', () => {
+describe("another tenant's ids", () => {
   describe('in lookups', () => {
     it('project(id) answers null', async () => {
-      const response = await graphql(gateway.url, `{ project(id: "${their.projectId}") { id } }`, {}, { token: mine.token });
+      const response = await graphql(
+        gateway.url,
+        `{ project(id: "${their.projectId}") { id } }`,
+        {},
+        { token: mine.token },
+      );
 
       expect(response.body.data).toEqual({ project: null });
       expect(response.body.errors).toBeUndefined();
     });
 
     it('task(id) answers null', async () => {
-      const response = await graphql(gateway.url, `{ task(id: "${their.taskId}") { id } }`, {}, { token: mine.token });
+      const response = await graphql(
+        gateway.url,
+        `{ task(id: "${their.taskId}") { id } }`,
+        {},
+        { token: mine.token },
+      );
 
       expect(response.body.data).toEqual({ task: null });
       expect(response.body.errors).toBeUndefined();
@@ -64,11 +80,19 @@ describe('another tenant\'s ids', () => {
         { token: mine.token },
       );
 
-      expect(dataOf(response)).toEqual({ byProject: { totalCount: 0, nodes: [] }, byAssignee: { totalCount: 0, nodes: [] } });
+      expect(dataOf(response)).toEqual({
+        byProject: { totalCount: 0, nodes: [] },
+        byAssignee: { totalCount: 0, nodes: [] },
+      });
     });
 
     it('taskReport for their project counts nothing', async () => {
-      const response = await graphql(gateway.url, `{ taskReport(input: { dimension: STATUS, projectId: "${their.projectId}" }) { total buckets { key } } }`, {}, { token: mine.token });
+      const response = await graphql(
+        gateway.url,
+        `{ taskReport(input: { dimension: STATUS, projectId: "${their.projectId}" }) { total buckets { key } } }`,
+        {},
+        { token: mine.token },
+      );
 
       expect(dataOf(response).taskReport).toEqual({ total: 0, buckets: [] });
     });
@@ -76,13 +100,30 @@ describe('another tenant\'s ids', () => {
 
   describe('in mutations', () => {
     const cases: [string, () => string][] = [
-      ['updateProject', () => `mutation { updateProject(input: { id: "${their.projectId}", name: "x" }) { id } }`],
+      [
+        'updateProject',
+        () => `mutation { updateProject(input: { id: "${their.projectId}", name: "x" }) { id } }`,
+      ],
       ['deleteProject', () => `mutation { deleteProject(id: "${their.projectId}") }`],
-      ['updateTask', () => `mutation { updateTask(input: { id: "${their.taskId}", status: DONE }) { id } }`],
+      [
+        'updateTask',
+        () => `mutation { updateTask(input: { id: "${their.taskId}", status: DONE }) { id } }`,
+      ],
       ['deleteTask', () => `mutation { deleteTask(id: "${their.taskId}") }`],
-      ['createTask in their project', () => `mutation { createTask(input: { projectId: "${their.projectId}", title: "x" }) { id } }`],
-      ['createTask assigned to their member', () => `mutation { createTask(input: { projectId: "${myProjectId}", title: "x", assigneeId: "${their.memberId}" }) { id } }`],
-      ['updateMember', () => `mutation { updateMember(input: { id: "${their.memberId}", role: ADMIN }) { id } }`],
+      [
+        'createTask in their project',
+        () =>
+          `mutation { createTask(input: { projectId: "${their.projectId}", title: "x" }) { id } }`,
+      ],
+      [
+        'createTask assigned to their member',
+        () =>
+          `mutation { createTask(input: { projectId: "${myProjectId}", title: "x", assigneeId: "${their.memberId}" }) { id } }`,
+      ],
+      [
+        'updateMember',
+        () => `mutation { updateMember(input: { id: "${their.memberId}", role: ADMIN }) { id } }`,
+      ],
       ['removeMember', () => `mutation { removeMember(id: "${their.memberId}") }`],
     ];
 
@@ -102,8 +143,18 @@ describe('another tenant\'s ids', () => {
     it('behaves exactly like their id', async () => {
       const unknown = '0123456789abcdef01234567';
 
-      const lookup = await graphql(gateway.url, `{ project(id: "${unknown}") { id } }`, {}, { token: mine.token });
-      const mutation = await graphql(gateway.url, `mutation { deleteTask(id: "${unknown}") }`, {}, { token: mine.token });
+      const lookup = await graphql(
+        gateway.url,
+        `{ project(id: "${unknown}") { id } }`,
+        {},
+        { token: mine.token },
+      );
+      const mutation = await graphql(
+        gateway.url,
+        `mutation { deleteTask(id: "${unknown}") }`,
+        {},
+        { token: mine.token },
+      );
 
       expect(lookup.body.data).toEqual({ project: null });
       expect(errorCodes(mutation)).toEqual(['NOT_FOUND']);
@@ -112,7 +163,12 @@ describe('another tenant\'s ids', () => {
 
   describe('a malformed id', () => {
     it('answers BAD_USER_INPUT naming the field', async () => {
-      const response = await graphql(gateway.url, '{ project(id: "not-an-id") { id } }', {}, { token: mine.token });
+      const response = await graphql(
+        gateway.url,
+        '{ project(id: "not-an-id") { id } }',
+        {},
+        { token: mine.token },
+      );
 
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors?.[0].extensions?.field).toBe('id');
@@ -120,7 +176,7 @@ describe('another tenant\'s ids', () => {
   });
 
   describe('listings', () => {
-    it('show only the caller\'s own projects, tasks and members', async () => {
+    it("show only the caller's own projects, tasks and members", async () => {
       const response = await graphql(
         gateway.url,
         '{ projects { nodes { id } } tasks(first: 100) { nodes { project { id } } } organization { members { nodes { id } } } }',

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PASSWORD, createProject, createTask, createTenant, uniqueEmail, uniqueName, type TestTenant } from '../support/builders.js';
+import {
+  PASSWORD,
+  createProject,
+  createTask,
+  createTenant,
+  uniqueEmail,
+  uniqueName,
+  type TestTenant,
+} from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, errorCodes, graphql } from '../support/graphql.js';
 
@@ -18,11 +26,17 @@ afterAll(async () => {
   await gateway.stop();
 });
 
-const CREATE_ORGANIZATION = 'mutation C($input: CreateOrganizationInput!) { createOrganization(input: $input) { token } }';
+const CREATE_ORGANIZATION =
+  'mutation C($input: CreateOrganizationInput!) { createOrganization(input: $input) { token } }';
 
 async function counts() {
   const data = dataOf(
-    await graphql(gateway.url, '{ projects { totalCount } tasks { totalCount } organization { name members { totalCount } } }', {}, { token: tenant.token }),
+    await graphql(
+      gateway.url,
+      '{ projects { totalCount } tasks { totalCount } organization { name members { totalCount } } }',
+      {},
+      { token: tenant.token },
+    ),
   );
   return data;
 }
@@ -49,19 +63,30 @@ describe('validation', () => {
       it(`refuses a name ${label} and creates nothing`, async () => {
         const email = uniqueEmail();
 
-        const response = await graphql(gateway.url, CREATE_ORGANIZATION, { input: { name, email, password: PASSWORD } });
+        const response = await graphql(gateway.url, CREATE_ORGANIZATION, {
+          input: { name, email, password: PASSWORD },
+        });
 
         expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
         expect(response.body.errors?.[0].extensions?.field).toBe('name');
-        const login = await graphql(gateway.url, 'mutation { login(input: { email: "' + email + '", password: "' + PASSWORD + '" }) { token } }');
+        const login = await graphql(
+          gateway.url,
+          'mutation { login(input: { email: "' +
+            email +
+            '", password: "' +
+            PASSWORD +
+            '" }) { token } }',
+        );
         expect(errorCodes(login)).toEqual(['UNAUTHENTICATED']);
       });
     }
 
-    it('trims the name and accepts letters, digits, spaces and -_.&\'', async () => {
+    it("trims the name and accepts letters, digits, spaces and -_.&'", async () => {
       const name = `Ärzte & Söhne-Co_2.0 'x ${uniqueName('').trim()}`;
 
-      const response = await graphql(gateway.url, CREATE_ORGANIZATION, { input: { name: `  ${name}  `, email: uniqueEmail(), password: PASSWORD } });
+      const response = await graphql(gateway.url, CREATE_ORGANIZATION, {
+        input: { name: `  ${name}  `, email: uniqueEmail(), password: PASSWORD },
+      });
 
       expect(response.body.errors).toBeUndefined();
       const lookup = await graphql(gateway.url, `{ organizationByName(name: "${name}") { name } }`);
@@ -69,7 +94,11 @@ describe('validation', () => {
     });
 
     it('refuses a rename to an invalid name, keeping the old one', async () => {
-      await expectRejected('mutation { updateOrganization(input: { name: "x" }) { name } }', {}, 'name');
+      await expectRejected(
+        'mutation { updateOrganization(input: { name: "x" }) { name } }',
+        {},
+        'name',
+      );
     });
   });
 
@@ -81,15 +110,23 @@ describe('validation', () => {
       ['longer than 254 characters', `${'a'.repeat(60)}@${'b'.repeat(200)}.test`],
     ]) {
       it(`refuses an email ${label}`, async () => {
-        await expectRejected('mutation A($input: AddMemberInput!) { addMember(input: $input) { id } }', { input: { email, password: PASSWORD, role: 'MEMBER' } }, 'email');
+        await expectRejected(
+          'mutation A($input: AddMemberInput!) { addMember(input: $input) { id } }',
+          { input: { email, password: PASSWORD, role: 'MEMBER' } },
+          'email',
+        );
       });
     }
 
     it('is trimmed and lowercased, and unique across the service', async () => {
       const email = uniqueEmail();
-      await graphql(gateway.url, CREATE_ORGANIZATION, { input: { name: uniqueName(), email, password: PASSWORD } });
+      await graphql(gateway.url, CREATE_ORGANIZATION, {
+        input: { name: uniqueName(), email, password: PASSWORD },
+      });
 
-      const response = await graphql(gateway.url, CREATE_ORGANIZATION, { input: { name: uniqueName(), email: `  ${email.toUpperCase()} `, password: PASSWORD } });
+      const response = await graphql(gateway.url, CREATE_ORGANIZATION, {
+        input: { name: uniqueName(), email: `  ${email.toUpperCase()} `, password: PASSWORD },
+      });
 
       expect(errorCodes(response)).toEqual(['CONFLICT']);
     });
@@ -97,11 +134,19 @@ describe('validation', () => {
 
   describe('password', () => {
     it('refuses fewer than 10 characters', async () => {
-      await expectRejected('mutation A($input: AddMemberInput!) { addMember(input: $input) { id } }', { input: { email: uniqueEmail(), password: 'short', role: 'MEMBER' } }, 'password');
+      await expectRejected(
+        'mutation A($input: AddMemberInput!) { addMember(input: $input) { id } }',
+        { input: { email: uniqueEmail(), password: 'short', role: 'MEMBER' } },
+        'password',
+      );
     });
 
     it('refuses more than 256 characters', async () => {
-      await expectRejected('mutation A($input: AddMemberInput!) { addMember(input: $input) { id } }', { input: { email: uniqueEmail(), password: 'p'.repeat(257), role: 'MEMBER' } }, 'password');
+      await expectRejected(
+        'mutation A($input: AddMemberInput!) { addMember(input: $input) { id } }',
+        { input: { email: uniqueEmail(), password: 'p'.repeat(257), role: 'MEMBER' } },
+        'password',
+      );
     });
   });
 
@@ -111,15 +156,28 @@ describe('validation', () => {
     });
 
     it('refuses a project name over 120 characters', async () => {
-      await expectRejected('mutation P($name: String!) { createProject(input: { name: $name }) { id } }', { name: 'p'.repeat(121) }, 'name');
+      await expectRejected(
+        'mutation P($name: String!) { createProject(input: { name: $name }) { id } }',
+        { name: 'p'.repeat(121) },
+        'name',
+      );
     });
 
     it('refuses a task title over 200 characters', async () => {
-      await expectRejected('mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { projectId, title: 't'.repeat(201) } }, 'title');
+      await expectRejected(
+        'mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+        { input: { projectId, title: 't'.repeat(201) } },
+        'title',
+      );
     });
 
     it('trims a task title', async () => {
-      const response = await graphql(gateway.url, `mutation { createTask(input: { projectId: "${projectId}", title: "  Ship it  " }) { title status } }`, {}, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { createTask(input: { projectId: "${projectId}", title: "  Ship it  " }) { title status } }`,
+        {},
+        { token: tenant.token },
+      );
 
       expect(dataOf(response).createTask).toEqual({ title: 'Ship it', status: 'TODO' });
     });
@@ -127,26 +185,47 @@ describe('validation', () => {
 
   describe('description', () => {
     it('refuses more than 10,000 characters', async () => {
-      await expectRejected('mutation P($input: CreateProjectInput!) { createProject(input: $input) { id } }', { input: { name: 'P', description: 'd'.repeat(10_001) } }, 'description');
+      await expectRejected(
+        'mutation P($input: CreateProjectInput!) { createProject(input: $input) { id } }',
+        { input: { name: 'P', description: 'd'.repeat(10_001) } },
+        'description',
+      );
     });
   });
 
   describe('tags', () => {
     it('refuses more than 20 distinct tags', async () => {
       const tags = Array.from({ length: 21 }, (_, index) => `tag${index}`);
-      await expectRejected('mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { projectId, title: 'T', tags } }, 'tags');
+      await expectRejected(
+        'mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+        { input: { projectId, title: 'T', tags } },
+        'tags',
+      );
     });
 
     it('refuses a tag over 32 characters', async () => {
-      await expectRejected('mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { projectId, title: 'T', tags: ['x'.repeat(33)] } }, 'tags');
+      await expectRejected(
+        'mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+        { input: { projectId, title: 'T', tags: ['x'.repeat(33)] } },
+        'tags',
+      );
     });
 
     it('refuses an empty tag', async () => {
-      await expectRejected('mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { projectId, title: 'T', tags: ['  '] } }, 'tags');
+      await expectRejected(
+        'mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+        { input: { projectId, title: 'T', tags: ['  '] } },
+        'tags',
+      );
     });
 
     it('trims tags and removes duplicates', async () => {
-      const response = await graphql(gateway.url, 'mutation T($input: CreateTaskInput!) { createTask(input: $input) { tags } }', { input: { projectId, title: 'T', tags: [' ui ', 'ui', 'api'] } }, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        'mutation T($input: CreateTaskInput!) { createTask(input: $input) { tags } }',
+        { input: { projectId, title: 'T', tags: [' ui ', 'ui', 'api'] } },
+        { token: tenant.token },
+      );
 
       expect(dataOf(response).createTask.tags).toEqual(['ui', 'api']);
     });
@@ -155,7 +234,12 @@ describe('validation', () => {
   describe('first', () => {
     for (const first of [0, 101, -1]) {
       it(`refuses first: ${first}`, async () => {
-        const response = await graphql(gateway.url, `{ tasks(first: ${first}) { totalCount } }`, {}, { token: tenant.token });
+        const response = await graphql(
+          gateway.url,
+          `{ tasks(first: ${first}) { totalCount } }`,
+          {},
+          { token: tenant.token },
+        );
 
         expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
         expect(response.body.errors?.[0].extensions?.field).toBe('first');
@@ -165,16 +249,33 @@ describe('validation', () => {
 
   describe('after', () => {
     it('refuses a cursor this server did not issue', async () => {
-      const response = await graphql(gateway.url, '{ tasks(after: "bm9wZQ") { totalCount } }', {}, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        '{ tasks(after: "bm9wZQ") { totalCount } }',
+        {},
+        { token: tenant.token },
+      );
 
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors?.[0].extensions?.field).toBe('after');
     });
 
     it('refuses a cursor of another list', async () => {
-      const projects = dataOf(await graphql(gateway.url, '{ projects(first: 1) { pageInfo { endCursor } } }', {}, { token: tenant.token }));
+      const projects = dataOf(
+        await graphql(
+          gateway.url,
+          '{ projects(first: 1) { pageInfo { endCursor } } }',
+          {},
+          { token: tenant.token },
+        ),
+      );
 
-      const response = await graphql(gateway.url, `{ tasks(after: "${projects.projects.pageInfo.endCursor}") { totalCount } }`, {}, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        `{ tasks(after: "${projects.projects.pageInfo.endCursor}") { totalCount } }`,
+        {},
+        { token: tenant.token },
+      );
 
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     });
@@ -184,7 +285,12 @@ describe('validation', () => {
     it('leaves no task behind when the assignee is unknown', async () => {
       const before = await counts();
 
-      const response = await graphql(gateway.url, `mutation { createTask(input: { projectId: "${projectId}", title: "T", assigneeId: "0123456789abcdef01234567" }) { id } }`, {}, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        `mutation { createTask(input: { projectId: "${projectId}", title: "T", assigneeId: "0123456789abcdef01234567" }) { id } }`,
+        {},
+        { token: tenant.token },
+      );
 
       expect(errorCodes(response)).toEqual(['NOT_FOUND']);
       expect(await counts()).toEqual(before);
@@ -193,7 +299,12 @@ describe('validation', () => {
 
   describe('variables of the wrong type', () => {
     it('answer BAD_USER_INPUT with HTTP 400', async () => {
-      const response = await graphql(gateway.url, 'query Q($first: Int) { tasks(first: $first) { totalCount } }', { first: 'many' }, { token: tenant.token });
+      const response = await graphql(
+        gateway.url,
+        'query Q($first: Int) { tasks(first: $first) { totalCount } }',
+        { first: 'many' },
+        { token: tenant.token },
+      );
 
       expect(response.status).toBe(400);
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
@@ -201,10 +312,31 @@ describe('validation', () => {
   });
 
   it('createTask with every field stores what was sent', async () => {
-    const taskId = await createTask(gateway.url, tenant.token, { projectId, title: 'Full', description: 'd', status: 'IN_PROGRESS', tags: ['a'], dueAt: '2027-01-02T03:04:05.000Z', assigneeId: tenant.ownerId });
+    const taskId = await createTask(gateway.url, tenant.token, {
+      projectId,
+      title: 'Full',
+      description: 'd',
+      status: 'IN_PROGRESS',
+      tags: ['a'],
+      dueAt: '2027-01-02T03:04:05.000Z',
+      assigneeId: tenant.ownerId,
+    });
 
-    const response = await graphql(gateway.url, `{ task(id: "${taskId}") { title description status tags dueAt assignee { id } project { id } } }`, {}, { token: tenant.token });
+    const response = await graphql(
+      gateway.url,
+      `{ task(id: "${taskId}") { title description status tags dueAt assignee { id } project { id } } }`,
+      {},
+      { token: tenant.token },
+    );
 
-    expect(dataOf(response).task).toEqual({ title: 'Full', description: 'd', status: 'IN_PROGRESS', tags: ['a'], dueAt: '2027-01-02T03:04:05.000Z', assignee: { id: tenant.ownerId }, project: { id: projectId } });
+    expect(dataOf(response).task).toEqual({
+      title: 'Full',
+      description: 'd',
+      status: 'IN_PROGRESS',
+      tags: ['a'],
+      dueAt: '2027-01-02T03:04:05.000Z',
+      assignee: { id: tenant.ownerId },
+      project: { id: projectId },
+    });
   });
 });

@@ -11,7 +11,9 @@ let client: MongoClient;
 const commands: CommandStartedEvent[] = [];
 
 beforeAll(async () => {
-  client = new MongoClient(`${inject('mongoUri')}store_${randomBytes(4).toString('hex')}`, { monitorCommands: true });
+  client = new MongoClient(`${inject('mongoUri')}store_${randomBytes(4).toString('hex')}`, {
+    monitorCommands: true,
+  });
   client.on('commandStarted', (event) => commands.push(event));
   await client.connect();
 });
@@ -22,7 +24,11 @@ afterAll(async () => {
 
 function storeOf(tenantId: ObjectId) {
   const db = client.db();
-  return new CollectionTenantStore(tenantId, { projects: db.collection('projects'), tasks: db.collection('tasks') }, new Deadline(10_000));
+  return new CollectionTenantStore(
+    tenantId,
+    { projects: db.collection('projects'), tasks: db.collection('tasks') },
+    new Deadline(10_000),
+  );
 }
 
 /** Every filter a command carries: find/count/delete/update filters and $match stages. */
@@ -31,7 +37,8 @@ function filtersOf(event: CommandStartedEvent): Document[] {
   const filters: Document[] = [];
   if (command.filter) filters.push(command.filter);
   if (command.query) filters.push(command.query);
-  for (const statement of [...(command.updates ?? []), ...(command.deletes ?? [])]) filters.push(statement.q);
+  for (const statement of [...(command.updates ?? []), ...(command.deletes ?? [])])
+    filters.push(statement.q);
   for (const stage of command.pipeline ?? []) if (stage.$match) filters.push(stage.$match);
   return filters;
 }
@@ -53,8 +60,23 @@ describe('CollectionTenantStore', () => {
       const now = new Date();
       commands.length = 0;
 
-      const project = await store.insertProject({ name: 'P', description: null, createdAt: now, updatedAt: now });
-      const task = await store.insertTask({ projectId: project._id, title: 'T', description: null, status: 'TODO', tags: ['x'], dueAt: null, assigneeId: null, createdAt: now, updatedAt: now });
+      const project = await store.insertProject({
+        name: 'P',
+        description: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const task = await store.insertTask({
+        projectId: project._id,
+        title: 'T',
+        description: null,
+        status: 'TODO',
+        tags: ['x'],
+        dueAt: null,
+        assigneeId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
       await store.findProjects([project._id]);
       await store.pageProjects({ first: 5, after: null });
       await store.countProjects();
@@ -72,25 +94,34 @@ describe('CollectionTenantStore', () => {
       await store.deleteProject(project._id);
       await store.dropAll();
 
-      const dataCommands = commands.filter((event) => !['insert', 'getMore', 'createIndexes'].includes(event.commandName));
+      const dataCommands = commands.filter(
+        (event) => !['insert', 'getMore', 'createIndexes'].includes(event.commandName),
+      );
       expect(dataCommands.length).toBeGreaterThan(15);
       for (const event of dataCommands) {
         const filters = filtersOf(event);
         expect(filters.length, `${event.commandName} carries a filter`).toBeGreaterThan(0);
-        for (const filter of filters) expect(filter.organizationId, JSON.stringify(event.command)).toEqual(tenantId);
+        for (const filter of filters)
+          expect(filter.organizationId, JSON.stringify(event.command)).toEqual(tenantId);
       }
       for (const event of commands.filter((entry) => entry.commandName === 'insert')) {
-        for (const document of event.command.documents) expect(document.organizationId).toEqual(tenantId);
+        for (const document of event.command.documents)
+          expect(document.organizationId).toEqual(tenantId);
       }
     });
   });
 
   describe('two tenants in the same collections', () => {
-    it('never see each other\'s documents', async () => {
+    it("never see each other's documents", async () => {
       const first = storeOf(new ObjectId());
       const second = storeOf(new ObjectId());
       const now = new Date();
-      const project = await first.insertProject({ name: 'Mine', description: null, createdAt: now, updatedAt: now });
+      const project = await first.insertProject({
+        name: 'Mine',
+        description: null,
+        createdAt: now,
+        updatedAt: now,
+      });
 
       expect(await second.findProjects([project._id])).toEqual([]);
       expect(await second.countProjects()).toBe(0);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { dataOf, graphql } from './graphql.js';
+import { dataOf, graphql, randomAddress } from './graphql.js';
 
 /** A tenant made through the public API, with its owner's credentials. */
 export interface TestTenant {
@@ -40,15 +40,30 @@ const CREATE_ORGANIZATION = `mutation Create($input: CreateOrganizationInput!) {
 /** Creates an organization and its owner over HTTP. */
 export async function createTenant(url: string, name = uniqueName()): Promise<TestTenant> {
   const ownerEmail = uniqueEmail('owner');
-  const response = await graphql(url, CREATE_ORGANIZATION, {
-    input: { name, email: ownerEmail, password: PASSWORD },
-  });
+  const response = await graphql(
+    url,
+    CREATE_ORGANIZATION,
+    { input: { name, email: ownerEmail, password: PASSWORD } },
+    { address: randomAddress() },
+  );
   const { token, member, organization } = dataOf(response).createOrganization;
-  return { id: organization.id, name: organization.name, slug: organization.slug, ownerId: member.id, ownerEmail, password: PASSWORD, token };
+  return {
+    id: organization.id,
+    name: organization.name,
+    slug: organization.slug,
+    ownerId: member.id,
+    ownerEmail,
+    password: PASSWORD,
+    token,
+  };
 }
 
 /** Adds a member with a role and logs them in. */
-export async function addMemberAs(url: string, owner: TestTenant, role: 'OWNER' | 'ADMIN' | 'MEMBER'): Promise<TestSession> {
+export async function addMemberAs(
+  url: string,
+  owner: TestTenant,
+  role: 'OWNER' | 'ADMIN' | 'MEMBER',
+): Promise<TestSession> {
   const email = uniqueEmail(role.toLowerCase());
   const added = await graphql(
     url,
@@ -62,11 +77,16 @@ export async function addMemberAs(url: string, owner: TestTenant, role: 'OWNER' 
 }
 
 /** Logs in with an email and the shared test password. */
-export async function loginAs(url: string, email: string, password = PASSWORD): Promise<TestSession> {
+export async function loginAs(
+  url: string,
+  email: string,
+  password = PASSWORD,
+): Promise<TestSession> {
   const response = await graphql(
     url,
     'mutation Login($input: LoginInput!) { login(input: $input) { token member { id } } }',
     { input: { email, password } },
+    { address: randomAddress() },
   );
   const { token, member } = dataOf(response).login;
   return { memberId: member.id, email, password, token };
@@ -84,7 +104,11 @@ export async function createProject(url: string, token: string, name = 'Project'
 }
 
 /** Creates a task in a project. */
-export async function createTask(url: string, token: string, input: Record<string, unknown>): Promise<string> {
+export async function createTask(
+  url: string,
+  token: string,
+  input: Record<string, unknown>,
+): Promise<string> {
   const response = await graphql(
     url,
     'mutation T($input: CreateTaskInput!) { createTask(input: $input) { id } }',

@@ -46,6 +46,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'info',
       SCRYPT_COST_LOG2: '14',
+      TRUST_PROXY: 'loopback',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +55,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const logs: Record<string, unknown>[] = [];
   const rawLogs: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${rawLogs.join('\n')}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`gateway did not start:\n${rawLogs.join('\n')}`)),
+      60_000,
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       rawLogs.push(line);

@@ -14,6 +14,18 @@ export interface RequestOptions {
   token?: string;
   headers?: Record<string, string>;
   operationName?: string;
+  /**
+   * The client address, sent as X-Forwarded-For (test gateways trust their loopback proxy).
+   * Default: a fresh random one per request, so per-address limits of one test never reach
+   * another; tests of those limits pass a fixed address.
+   */
+  address?: string;
+}
+
+/** A random documentation-range address, so rate limits per address do not cross tests. */
+export function randomAddress(): string {
+  const byte = () => Math.floor(Math.random() * 254) + 1;
+  return `198.18.${byte()}.${byte()}`;
 }
 
 /** POSTs one GraphQL operation as a client would. */
@@ -28,6 +40,7 @@ export async function graphql<T = any>(
     headers: {
       'content-type': 'application/json',
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      'x-forwarded-for': options.address ?? randomAddress(),
       ...options.headers,
     },
     body: JSON.stringify({ query, variables, operationName: options.operationName }),

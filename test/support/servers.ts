@@ -33,7 +33,11 @@ export async function waitForPort(port: number, timeoutMs = 30_000): Promise<voi
 }
 
 /** Starts FerretDB with the SQLite handler, telemetry off, loopback only. */
-export async function startFerretdb(binary: string, stateDir: string, port: number): Promise<ChildProcess> {
+export async function startFerretdb(
+  binary: string,
+  stateDir: string,
+  port: number,
+): Promise<ChildProcess> {
   const debugPort = await freePort();
   const child = spawn(
     binary,
@@ -53,7 +57,10 @@ export async function startFerretdb(binary: string, stateDir: string, port: numb
 }
 
 /** Stops a child process, killing it if it lingers. */
-export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -63,4 +70,15 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
     });
     child.kill(signal);
   });
+}
+
+/** Starts a redis-server of our own on a loopback port, keeping nothing on disk. */
+export async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(port);
+  return child;
 }

@@ -1,4 +1,15 @@
-import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  Info,
+  InputType,
+  Mutation,
+  ObjectType,
+  Resolver,
+} from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 
 import { badInput, unauthenticated } from '../../errors.js';
@@ -61,12 +72,15 @@ const WRONG_LOGIN = 'Wrong email or password.';
 @Resolver(() => AuthPayload)
 export class AuthResolver {
   @Mutation(() => AuthPayload, {
-    description: 'Public: creates the organization, its first OWNER, and returns a token for that owner.',
+    description:
+      'Public: creates the organization, its first OWNER, and returns a token for that owner.',
   })
   async createOrganization(
     @Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AuthPayload> {
+    await context.services.fieldLimits.attempt('createOrganizationPerAddress', { context, info });
     const { name, slug } = organizationName('name', input.name);
     const ownerEmail = email('email', input.email);
     const secret = password('password', input.password);
@@ -74,7 +88,12 @@ export class AuthResolver {
 
     try {
       const ownerPasswordHash = await passwords.hash(secret);
-      const { organization, owner } = await lifecycle.create({ name, slug, ownerEmail, ownerPasswordHash });
+      const { organization, owner } = await lifecycle.create({
+        name,
+        slug,
+        ownerEmail,
+        ownerPasswordHash,
+      });
       context.log.info({ tenantId: organization._id.toHexString() }, 'organization created');
       return await issue(context, owner, organization);
     } catch (error) {
@@ -85,10 +104,21 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload, { description: 'Public.' })
-  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() context: RequestContext): Promise<AuthPayload> {
+  async login(
+    @Arg('input', () => LoginInput) input: LoginInput,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<AuthPayload> {
     const address = input.email.trim().toLowerCase();
+    const { members, organizations, passwords, fieldLimits } = context.services;
+    await fieldLimits.attempt('loginPerAddress', { context, info });
+    // Counted before the password is checked, so racing guesses cannot pass the limit together.
+    const failure = await fieldLimits.attempt('loginFailuresPerEmail', {
+      context,
+      info,
+      email: address,
+    });
     if (address.length > 254 || input.password.length > 256) throw unauthenticated(WRONG_LOGIN);
-    const { members, organizations, passwords } = context.services;
 
     const member = await members.findByEmail(address);
     // An unknown email costs the same hashing as a wrong password, so timing reveals nothing.
@@ -96,8 +126,10 @@ export class AuthResolver {
       ? await passwords.verify(input.password, member.passwordHash)
       : await passwords.verifyDecoy(input.password);
     const organization = member && valid ? await organizations.find(member.organizationId) : null;
-    if (!member || !organization || organization.state !== 'active') throw unauthenticated(WRONG_LOGIN);
+    if (!member || !organization || organization.state !== 'active')
+      throw unauthenticated(WRONG_LOGIN);
 
+    await failure.forget();
     return issue(context, member, organization);
   }
 
@@ -110,7 +142,9 @@ export class AuthResolver {
   }
 
   @Authorized()
-  @Mutation(() => AuthPayload, { description: 'Revokes every other token of this member; returns a fresh one.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Revokes every other token of this member; returns a fresh one.',
+  })
   async changePassword(
     @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
     @Ctx() context: RequestContext,
@@ -126,7 +160,11 @@ export class AuthResolver {
       throw badInput('currentPassword', 'The current password is wrong.');
     }
 
-    const updated = await members.setPasswordHash(session.tenantId, session.memberId, await passwords.hash(secret));
+    const updated = await members.setPasswordHash(
+      session.tenantId,
+      session.memberId,
+      await passwords.hash(secret),
+    );
     if (!updated) throw unauthenticated('The member of this token no longer exists.');
     await revocations.revokeMemberBelow(session.memberId.toHexString(), updated.tokenGeneration);
     return issue(context, updated, organization);

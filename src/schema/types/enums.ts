@@ -10,7 +10,11 @@ export type Plan = (typeof Plan)[keyof typeof Plan];
 export const TaskStatus = { TODO: 'TODO', IN_PROGRESS: 'IN_PROGRESS', DONE: 'DONE' } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
-export const IsolationTier = { SHARED: 'SHARED', COLLECTION: 'COLLECTION', DATABASE: 'DATABASE' } as const;
+export const IsolationTier = {
+  SHARED: 'SHARED',
+  COLLECTION: 'COLLECTION',
+  DATABASE: 'DATABASE',
+} as const;
 export type IsolationTier = (typeof IsolationTier)[keyof typeof IsolationTier];
 
 export const TaskReportDimension = {

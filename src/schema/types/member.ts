@@ -1,5 +1,18 @@
 import { ObjectId } from 'mongodb';
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+} from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 
 import { conflict, forbidden, notFound, unauthenticated } from '../../errors.js';
@@ -150,7 +163,10 @@ export class MemberResolver {
 
   @Authorized('OWNER', 'ADMIN')
   @Mutation(() => Boolean)
-  async removeMember(@Arg('id', () => ID) rawId: string, @Ctx() context: RequestContext): Promise<boolean> {
+  async removeMember(
+    @Arg('id', () => ID) rawId: string,
+    @Ctx() context: RequestContext,
+  ): Promise<boolean> {
     const session = requireSession(context);
     const id = parseId('id', rawId);
     const { loaders, store } = await context.tenant();

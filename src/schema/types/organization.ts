@@ -1,4 +1,20 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 
 import { badInput, conflict } from '../../errors.js';
@@ -75,13 +91,17 @@ export function toOrganization(document: OrganizationDocument): Organization {
 export class OrganizationResolver {
   @Query(() => PublicOrganization, {
     nullable: true,
-    description: "Public: does an organization of this name exist (the seed service's GET /org/get).",
+    description:
+      "Public: does an organization of this name exist (the seed service's GET /org/get).",
   })
   async organizationByName(
     @Arg('name', () => String) name: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<PublicOrganization | null> {
-    if (name.length > 256) throw badInput('name', 'An organization name is at most 64 characters long.');
+    await context.services.fieldLimits.attempt('organizationByNamePerAddress', { context, info });
+    if (name.length > 256)
+      throw badInput('name', 'An organization name is at most 64 characters long.');
 
     let slug: string;
     try {
@@ -141,8 +161,13 @@ export class OrganizationResolver {
     @Ctx() context: RequestContext,
   ): Promise<MemberConnection> {
     const session = requireSession(context);
-    const page = await context.services.members.page(session.tenantId, pageRequest('member', first, after));
-    return connectionOf('member', page, toMember, () => context.services.members.count(session.tenantId));
+    const page = await context.services.members.page(
+      session.tenantId,
+      pageRequest('member', first, after),
+    );
+    return connectionOf('member', page, toMember, () =>
+      context.services.members.count(session.tenantId),
+    );
   }
 
   @FieldResolver(() => ProjectConnection)
@@ -159,5 +184,8 @@ export class OrganizationResolver {
 
 /** CONFLICT for an organization name whose slug is held. */
 export function nameTaken(name: string) {
-  return conflict('name', `An organization named like "${name}" already exists; choose another name.`);
+  return conflict(
+    'name',
+    `An organization named like "${name}" already exists; choose another name.`,
+  );
 }

@@ -32,7 +32,10 @@ export function connectionOf<D extends { _id: ObjectId }, T>(
   const last = page.nodes.at(-1);
   return {
     nodes: page.nodes.map(toView),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(kind, last._id) : null },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: last ? encodeCursor(kind, last._id) : null,
+    },
     get totalCount() {
       return count();
     },

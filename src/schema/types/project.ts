@@ -1,4 +1,19 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 
 import { notFound } from '../../errors.js';
@@ -77,7 +92,10 @@ export function toProject(document: ProjectDocument): Project {
 export class ProjectResolver {
   @Authorized()
   @Query(() => Project, { nullable: true })
-  async project(@Arg('id', () => ID) rawId: string, @Ctx() context: RequestContext): Promise<Project | null> {
+  async project(
+    @Arg('id', () => ID) rawId: string,
+    @Ctx() context: RequestContext,
+  ): Promise<Project | null> {
     const id = parseId('id', rawId);
     const { loaders } = await context.tenant();
     const project = await loaders.project.load(id);
@@ -106,7 +124,9 @@ export class ProjectResolver {
 
     const { store } = await context.tenant();
     const now = new Date();
-    return toProject(await store.insertProject({ name, description: text, createdAt: now, updatedAt: now }));
+    return toProject(
+      await store.insertProject({ name, description: text, createdAt: now, updatedAt: now }),
+    );
   }
 
   @Authorized('OWNER', 'ADMIN')
@@ -116,7 +136,10 @@ export class ProjectResolver {
     @Ctx() context: RequestContext,
   ): Promise<Project> {
     const id = parseId('id', input.id);
-    const name = input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 120);
+    const name =
+      input.name === undefined || input.name === null
+        ? undefined
+        : requiredText('name', input.name, 120);
     const text = description('description', input.description);
 
     const { store } = await context.tenant();
@@ -132,7 +155,10 @@ export class ProjectResolver {
 
   @Authorized('OWNER', 'ADMIN')
   @Mutation(() => Boolean)
-  async deleteProject(@Arg('id', () => ID) rawId: string, @Ctx() context: RequestContext): Promise<boolean> {
+  async deleteProject(
+    @Arg('id', () => ID) rawId: string,
+    @Ctx() context: RequestContext,
+  ): Promise<boolean> {
     const id = parseId('id', rawId);
     const { store } = await context.tenant();
     if (!(await store.deleteProject(id))) throw notFound('project', rawId);

@@ -1,4 +1,20 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 import type { ObjectId } from 'mongodb';
 
@@ -147,7 +163,10 @@ export function toTask(document: TaskDocument): Task {
 export class TaskResolver {
   @Authorized()
   @Query(() => Task, { nullable: true })
-  async task(@Arg('id', () => ID) rawId: string, @Ctx() context: RequestContext): Promise<Task | null> {
+  async task(
+    @Arg('id', () => ID) rawId: string,
+    @Ctx() context: RequestContext,
+  ): Promise<Task | null> {
     const id = parseId('id', rawId);
     const { loaders } = await context.tenant();
     const task = await loaders.task.load(id);
@@ -213,7 +232,8 @@ export class TaskResolver {
     const id = parseId('id', input.id);
     const changes = taskChanges(input);
     const scope = await context.tenant();
-    if (changes.assigneeId) await requireMember(scope, changes.assigneeId, input.assigneeId as string);
+    if (changes.assigneeId)
+      await requireMember(scope, changes.assigneeId, input.assigneeId as string);
 
     const updated = await scope.store.updateTask(id, changes);
     if (!updated) throw notFound('task', input.id);
@@ -222,7 +242,10 @@ export class TaskResolver {
 
   @Authorized('OWNER', 'ADMIN')
   @Mutation(() => Boolean)
-  async deleteTask(@Arg('id', () => ID) rawId: string, @Ctx() context: RequestContext): Promise<boolean> {
+  async deleteTask(
+    @Arg('id', () => ID) rawId: string,
+    @Ctx() context: RequestContext,
+  ): Promise<boolean> {
     const id = parseId('id', rawId);
     const { store } = await context.tenant();
     if (!(await store.deleteTask(id))) throw notFound('task', rawId);
@@ -249,7 +272,8 @@ export class TaskResolver {
 /** Validated changes of an update; an explicit null clears a nullable field. */
 function taskChanges(input: UpdateTaskInput): TaskChanges {
   const changes: TaskChanges = { updatedAt: new Date() };
-  if (input.title !== undefined && input.title !== null) changes.title = requiredText('title', input.title, 200);
+  if (input.title !== undefined && input.title !== null)
+    changes.title = requiredText('title', input.title, 200);
   const text = description('description', input.description);
   if (text !== undefined) changes.description = text;
   if (input.status) changes.status = input.status;

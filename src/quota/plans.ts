@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+
+/** The numbers one plan grants a tenant. */
+export interface PlanLimits {
+  /** Bucket capacity, in cost points. */
+  maximumAvailable: number;
+  /** Refill, in points per second. */
+  restoreRate: number;
+  /** Most an operation may request, in points. */
+  maxQueryCost: number;
+  /** Operations in flight at once. */
+  concurrency: number;
+  /** Database time of one operation, in milliseconds. */
+  dbTimeMs: number;
+}
+
+export type PlanName = 'FREE' | 'TEAM' | 'ENTERPRISE';
+export type PlanTable = Readonly<Record<PlanName, Readonly<PlanLimits>>>;
+
+/** The contract's plan table (section 5). */
+export const BUILT_IN_PLANS: PlanTable = Object.freeze({
+  FREE: Object.freeze({
+    maximumAvailable: 1_000,
+    restoreRate: 50,
+    maxQueryCost: 1_000,
+    concurrency: 4,
+    dbTimeMs: 2_000,
+  }),
+  TEAM: Object.freeze({
+    maximumAvailable: 5_000,
+    restoreRate: 250,
+    maxQueryCost: 2_000,
+    concurrency: 16,
+    dbTimeMs: 5_000,
+  }),
+  ENTERPRISE: Object.freeze({
+    maximumAvailable: 20_000,
+    restoreRate: 1_000,
+    maxQueryCost: 5_000,
+    concurrency: 64,
+    dbTimeMs: 10_000,
+  }),
+});
+
+const PLAN_NAMES: readonly PlanName[] = ['FREE', 'TEAM', 'ENTERPRISE'];
+const LIMIT_NAMES: readonly (keyof PlanLimits)[] = [
+  'maximumAvailable',
+  'restoreRate',
+  'maxQueryCost',
+  'concurrency',
+  'dbTimeMs',
+];
+
+/** Raised at start when PLANS_FILE cannot be used; the message names the file and the fault. */
+export class PlansFileError extends Error {}
+
+/**
+ * The plan table: the built-in one, with any plan or number given in PLANS_FILE replacing it.
+ * The file is JSON such as `{ "FREE": { "restoreRate": 20 } }`; unknown plans or limits, and
+ * values that are not positive numbers, stop the start.
+ */
+export function loadPlans(plansFile: string | null): PlanTable {
+  if (!plansFile) return BUILT_IN_PLANS;
+
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(readFileSync(plansFile, 'utf8'));
+  } catch (error) {
+    throw new PlansFileError(
+      `PLANS_FILE "${plansFile}" could not be read as JSON: ${(error as Error).message}`,
+    );
+  }
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new PlansFileError(`PLANS_FILE "${plansFile}" must hold an object keyed by plan name`);
+  }
+
+  const table = {} as Record<PlanName, PlanLimits>;
+  for (const plan of PLAN_NAMES) table[plan] = { ...BUILT_IN_PLANS[plan] };
+  for (const [plan, limits] of Object.entries(overrides)) {
+    if (!PLAN_NAMES.includes(plan as PlanName)) {
+      throw new PlansFileError(
+        `PLANS_FILE names unknown plan "${plan}"; plans are ${PLAN_NAMES.join(', ')}`,
+      );
+    }
+    table[plan as PlanName] = mergeLimits(plan, table[plan as PlanName], limits);
+  }
+  return Object.freeze(table);
+}
+
+function mergeLimits(plan: string, base: PlanLimits, limits: unknown): PlanLimits {
+  if (typeof limits !== 'object' || limits === null) {
+    throw new PlansFileError(`PLANS_FILE plan "${plan}" must be an object of limits`);
+  }
+
+  const merged = { ...base };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!LIMIT_NAMES.includes(name as keyof PlanLimits)) {
+      throw new PlansFileError(
+        `PLANS_FILE plan "${plan}" has unknown limit "${name}"; limits are ${LIMIT_NAMES.join(', ')}`,
+      );
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new PlansFileError(
+        `PLANS_FILE plan "${plan}" limit "${name}" must be a positive number`,
+      );
+    }
+    merged[name as keyof PlanLimits] = value;
+  }
+  return merged;
+}
+
+/** A plan's limits with an operator's per-tenant override laid over them. */
+export function effectiveLimits(
+  plans: PlanTable,
+  plan: string,
+  override?: Partial<PlanLimits> | null,
+): PlanLimits {
+  const base = plans[plan as PlanName] ?? plans.FREE;
+  if (!override) return base;
+
+  const merged = { ...base };
+  for (const name of LIMIT_NAMES) {
+    const value = override[name];
+    if (typeof value === 'number' && value > 0) merged[name] = value;
+  }
+  return merged;
+}

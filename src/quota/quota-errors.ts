@@ -1,0 +1,52 @@
+import { ErrorCode, clientError } from '../errors.js';
+import type { DocumentLimit } from './limits.js';
+
+/** A limit an operation broke, with what it measured and what is allowed. */
+export interface ComplexityViolation {
+  limit: DocumentLimit | 'cost';
+  value: number;
+  max: number;
+}
+
+/** QUERY_TOO_COMPLEX with HTTP 400: refused before execution, nothing charged. */
+export function tooComplex(violation: ComplexityViolation) {
+  return clientError(
+    ErrorCode.QUERY_TOO_COMPLEX,
+    `The operation's ${violation.limit} is ${violation.value}, above the limit of ${violation.max}; ask for less in one operation.`,
+    {
+      httpStatus: 400,
+      extensions: { limit: violation.limit, value: violation.value, max: violation.max },
+    },
+  );
+}
+
+/** THROTTLED with HTTP 429: the bucket cannot pay now; nothing charged. */
+export function throttled(requestedCost: number, available: number, retryAfterMs: number) {
+  return clientError(
+    ErrorCode.THROTTLED,
+    `This operation costs ${requestedCost} points and the budget holds ${Math.floor(available)}; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+    { httpStatus: 429, headers: retryAfterHeader(retryAfterMs), extensions: { retryAfterMs } },
+  );
+}
+
+/** THROTTLED on one field, beside the fields that ran (HTTP 200). */
+export function fieldThrottled(fieldName: string, retryAfterMs: number) {
+  return clientError(
+    ErrorCode.THROTTLED,
+    `"${fieldName}" was called too often from here; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+    { extensions: { retryAfterMs } },
+  );
+}
+
+/** CONCURRENCY_LIMITED with HTTP 429: the tenant already runs its plan's number of operations. */
+export function concurrencyLimited(concurrency: number, retryAfterMs: number) {
+  return clientError(
+    ErrorCode.CONCURRENCY_LIMITED,
+    `${concurrency} operations of this organization are already running, its plan's limit; retry shortly.`,
+    { httpStatus: 429, headers: retryAfterHeader(retryAfterMs), extensions: { retryAfterMs } },
+  );
+}
+
+function retryAfterHeader(retryAfterMs: number): Record<string, string> {
+  return { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+}
