@@ -45,6 +45,11 @@ export interface Config {
   toolsDir: string;
   /** scrypt cost as log2(N); default 15 (32 MiB per hash). */
   scryptCostLog2: number;
+  /**
+   * `QUOTAS=off` turns the quota pipeline off: no pricing, buckets, slots or cost extension.
+   * For side-by-side benchmarks only; default on.
+   */
+  quotasEnabled: boolean;
   /** Replicas sharing Redis; while Redis is away each takes 1/replicas of every budget. Default 1. */
   replicas: number;
   /** How long in-flight operations may run after SIGTERM, in milliseconds; default 10 s. */
@@ -105,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scryptCostLog2: readInteger(env, 'SCRYPT_COST_LOG2', 15, 10, 20, problems),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
     replicas: readInteger(env, 'REPLICAS', 1, 1, 1_000, problems),
+    quotasEnabled: readSwitch(env, 'QUOTAS', true, problems),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -191,6 +197,15 @@ function readJwtSecret(
 
   if (production) problems.push('JWT_SECRET is required when NODE_ENV=production');
   return { jwtSecret: new Uint8Array(randomBytes(32)), jwtSecretGenerated: true };
+}
+
+function readSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'on' || text === 'true') return true;
+  if (text === 'off' || text === 'false') return false;
+  problems.push(`${name} "${text}" must be on or off`);
+  return fallback;
 }
 
 function readRedisUrl(text: string | undefined, problems: string[]): string | null {

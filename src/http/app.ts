@@ -44,13 +44,17 @@ export async function createApp(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      quotaPlugin<RequestContext>({
-        schema,
-        buckets: quotaState.buckets,
-        slots: quotaState.slots,
-        payerOf: createPayerOf(quotaState.buckets),
-        log: services.log.child({ component: 'quota' }),
-      }),
+      ...(config.quotasEnabled
+        ? [
+            quotaPlugin<RequestContext>({
+              schema,
+              buckets: quotaState.buckets,
+              slots: quotaState.slots,
+              payerOf: createPayerOf(quotaState.buckets),
+              log: services.log.child({ component: 'quota' }),
+            }),
+          ]
+        : []),
       operationLogPlugin(),
       hideSuggestionsPlugin(),
     ],
