@@ -19,6 +19,8 @@ export interface Config {
   host: string;
   /** Master cluster URI; null starts the embedded server. */
   mongodbUri: string | null;
+  /** Connections per cluster per process (`MONGODB_POOL_SIZE`); default 50. */
+  mongodbPoolSize: number;
   /** Extra clusters from `MONGODB_CLUSTERS`. */
   extraClusters: ClusterConfig[];
   /** Shared state for quotas, limits and revocation; null keeps it in process. */
@@ -45,6 +47,8 @@ export interface Config {
   toolsDir: string;
   /** scrypt cost as log2(N); default 15 (32 MiB per hash). */
   scryptCostLog2: number;
+  /** Tuning of tenant moves (milliseconds); defaults in tenancy/moves/tenant-mover.ts. */
+  moves: { propagationMs: number; cleanupDelayMs: number; staleAfterMs: number };
   /**
    * `QUOTAS=off` turns the quota pipeline off: no pricing, buckets, slots or cost extension.
    * For side-by-side benchmarks only; default on.
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     mongodbUri,
     extraClusters,
+    mongodbPoolSize: readInteger(env, 'MONGODB_POOL_SIZE', 50, 1, 1_000, problems),
     redisUrl: readRedisUrl(env.REDIS_URL, problems),
     jwtSecret,
     jwtSecretGenerated,
@@ -111,6 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
     replicas: readInteger(env, 'REPLICAS', 1, 1, 1_000, problems),
     quotasEnabled: readSwitch(env, 'QUOTAS', true, problems),
+    moves: {
+      propagationMs: readInteger(env, 'MOVE_PROPAGATION_MS', 2_000, 0, 60_000, problems),
+      cleanupDelayMs: readInteger(env, 'MOVE_CLEANUP_DELAY_MS', 12_000, 0, 600_000, problems),
+      staleAfterMs: readInteger(env, 'MOVE_STALE_AFTER_MS', 10_000, 1_000, 600_000, problems),
+    },
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -199,7 +209,12 @@ function readJwtSecret(
   return { jwtSecret: new Uint8Array(randomBytes(32)), jwtSecretGenerated: true };
 }
 
-function readSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+function readSwitch(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: boolean,
+  problems: string[],
+): boolean {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   if (text === 'on' || text === 'true') return true;

@@ -13,6 +13,7 @@ import { createErrorFormatter } from './format-error.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
 import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
+import { defaultPlaygroundFolder, registerPlayground } from './playground.js';
 import { hideSuggestionsPlugin } from './suggestions.js';
 import { createPayerOf } from './quota-payer.js';
 import { quotaPlugin } from '../quota/quota-plugin.js';
@@ -51,6 +52,10 @@ export async function createApp(
               buckets: quotaState.buckets,
               slots: quotaState.slots,
               payerOf: createPayerOf(quotaState.buckets),
+              onSettled: ({ payer, actualCost, throttled }) => {
+                if (payer.tenantId)
+                  services.usage.record(payer.tenantId, actualCost ?? 0, throttled);
+              },
               log: services.log.child({ component: 'quota' }),
             }),
           ]
@@ -68,6 +73,7 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy);
   registerHealthRoutes(app, readiness);
   registerMetricsRoute(app, metrics);
+  registerPlayground(app, defaultPlaygroundFolder());
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),

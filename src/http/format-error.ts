@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { MongoServerError } from 'mongodb';
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { unwrapResolverError } from '@apollo/server/errors';
 
 import { ErrorCode, PUBLIC_CODES } from '../errors.js';
@@ -26,6 +26,15 @@ export function createErrorFormatter(log: Logger) {
       };
     }
 
+    if (isClusterDown(original)) {
+      return {
+        message: 'The database cluster of this organization is not answering; retry shortly.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.CLUSTER_UNAVAILABLE },
+      };
+    }
+
     const code = formatted.extensions?.code;
     if (
       typeof code === 'string' &&
@@ -46,6 +55,10 @@ export function createErrorFormatter(log: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+function isClusterDown(error: unknown): boolean {
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError;
 }
 
 function isTimeout(error: unknown): boolean {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,6 +20,10 @@ import { OrganizationLifecycle } from '../tenancy/organization-lifecycle.js';
 import { OrganizationRepository } from '../tenancy/organizations.js';
 import { PlacementResolver } from '../tenancy/placement.js';
 import { TenantStores } from '../tenancy/tenant-stores.js';
+import { MoveRegistry } from '../tenancy/moves/move-registry.js';
+import { DEFAULT_MOVER_OPTIONS, TenantMover } from '../tenancy/moves/tenant-mover.js';
+import { SuspensionRegistry } from '../tenancy/suspensions.js';
+import { UsageMeter } from '../tenancy/usage-meter.js';
 import { createApp } from './app.js';
 import { GatewayMetrics } from './metrics.js';
 
@@ -41,8 +46,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     : await startEmbeddedServer(config.toolsDir, config.dataDir, log);
   const masterUri = config.mongodbUri ?? `${embedded?.uri}tenantgate`;
   const clusters = new ClusterSet(log.child({ component: 'storage' }));
-  await clusters.connect(MASTER_CLUSTER, masterUri);
-  for (const cluster of config.extraClusters) await clusters.connect(cluster.name, cluster.uri);
+  await clusters.connect(MASTER_CLUSTER, masterUri, config.mongodbPoolSize);
+  for (const cluster of config.extraClusters) {
+    await clusters.connect(cluster.name, cluster.uri, config.mongodbPoolSize, false);
+  }
 
   const redis = config.redisUrl
     ? connectRedis(config.redisUrl, log.child({ component: 'redis' }))
@@ -53,15 +60,24 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const services = await createServices(config, clusters, quotaState, log);
   const httpServer = createServer();
   const readiness = async () => ({
-    [MASTER_CLUSTER]: await pings(clusters),
-    ...(redis
-      ? {
-          redis: await redis.ping().then(
-            () => true,
-            () => false,
-          ),
-        }
-      : {}),
+    checks: {
+      ...Object.fromEntries(
+        await Promise.all(
+          clusters
+            .all()
+            .map(async (cluster) => [cluster.name, await clusters.healthy(cluster.name)]),
+        ),
+      ),
+      ...(redis
+        ? {
+            redis: await redis.ping().then(
+              () => true,
+              () => false,
+            ),
+          }
+        : {}),
+    },
+    required: [MASTER_CLUSTER, ...(redis ? ['redis'] : [])],
   });
   const metrics = new GatewayMetrics(clusters);
   const schema = await buildGatewaySchema();
@@ -115,7 +131,14 @@ async function createServices(
   );
   await revocations.start();
 
-  const stores = new TenantStores(new PlacementResolver(clusters));
+  const placements = new PlacementResolver(clusters);
+  const moves = new MoveRegistry(masterDb);
+  await moves.ensureIndexes();
+  const stores = new TenantStores(placements, moves, async (tenantId) => {
+    const fresh = await organizations.findFresh(tenantId);
+    if (!fresh) throw new Error('the organization is gone');
+    return fresh;
+  });
   const defaultPlacement = { tier: config.defaultTier, cluster: MASTER_CLUSTER };
   const lifecycleLog = log.child({ component: 'lifecycle' });
   const lifecycle = new OrganizationLifecycle(
@@ -127,6 +150,25 @@ async function createServices(
     lifecycleLog,
   );
   await lifecycle.start();
+
+  const suspensions = new SuspensionRegistry(
+    organizations.collection,
+    log.child({ component: 'suspensions' }),
+  );
+  await suspensions.start();
+  const usage = new UsageMeter(masterDb, log.child({ component: 'usage' }));
+  await usage.start();
+  const mover = new TenantMover(
+    moves,
+    organizations,
+    placements,
+    log.child({ component: 'mover' }),
+    {
+      ...DEFAULT_MOVER_OPTIONS,
+      ...config.moves,
+    },
+  );
+  await mover.startRecovery();
 
   return {
     log,
@@ -141,16 +183,16 @@ async function createServices(
     limitsOf: (organization) =>
       effectiveLimits(plans, organization.plan, organization.quotaOverride),
     anonymousLimits: plans.FREE,
+    clusters,
+    suspensions,
+    usage,
+    moves,
+    mover,
+    quotaBuckets: quotaState.buckets,
+    operatorKeyDigest: config.operatorApiKey
+      ? createHash('sha256').update(config.operatorApiKey).digest()
+      : null,
   };
-}
-
-async function pings(clusters: ClusterSet): Promise<boolean> {
-  try {
-    await clusters.master.db.command({ ping: 1 }, { timeoutMS: 1_000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -169,6 +211,9 @@ async function stop(
   await apollo.stop(); // stops accepting, lets in-flight operations finish (drain plugin)
   services.lifecycle.stop();
   services.revocations.stop();
+  services.suspensions.stop();
+  services.mover.stop();
+  await services.usage.stop().catch(() => undefined);
   await clusters.close();
   await embedded?.stop();
 }

@@ -10,6 +10,7 @@ import type { RequestContext } from '../schema/context.js';
 export function createPayerOf(buckets: BucketStore) {
   return async (context: RequestContext): Promise<QuotaPayer | null> => {
     if (context.quota) return context.quota.payer;
+    if (context.operator) return null; // operator operations are charged to no tenant
 
     const payer = await payerFor(context);
     if (!payer) return null;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import type { Request } from 'express';
 import { ObjectId } from 'mongodb';
@@ -14,6 +14,7 @@ import { Deadline } from '../tenancy/deadline.js';
 export function createRequestContext(services: GatewayServices) {
   return async ({ req }: { req: Request }): Promise<RequestContext> => {
     const requestId = requestIdOf(req);
+    const operator = isOperator(req, services.operatorKeyDigest);
     const session = await sessionOf(req, services);
     const tenantId = session?.tenantId.toHexString();
     const log = services.log.child({ requestId, ...(tenantId ? { tenantId } : {}) });
@@ -25,10 +26,18 @@ export function createRequestContext(services: GatewayServices) {
       clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       services,
       session,
+      operator,
       tenant: () => (scope ??= openTenantScope(context)),
     };
     return context;
   };
+}
+
+/** Compares the X-Operator-Key header with the configured key in constant time. */
+function isOperator(req: Request, keyDigest: Buffer | null): boolean {
+  const given = req.headers['x-operator-key'];
+  if (!keyDigest || typeof given !== 'string' || given.length === 0) return false;
+  return timingSafeEqual(createHash('sha256').update(given).digest(), keyDigest);
 }
 
 function requestIdOf(req: Request): string {
@@ -49,6 +58,13 @@ async function sessionOf(req: Request, services: GatewayServices): Promise<Sessi
   const claims = match ? await services.tokens.verify(match[1]) : null;
   if (!claims || services.revocations.isRevoked(claims)) {
     throw unauthenticated('The bearer token is invalid, expired or revoked; log in again.', 401);
+  }
+  if (services.suspensions.isSuspended(claims.tenantId)) {
+    throw clientError(
+      ErrorCode.SUSPENDED,
+      'This organization is suspended; contact the service operator.',
+      { httpStatus: 403 },
+    );
   }
 
   return {
@@ -71,6 +87,6 @@ async function openTenantScope(context: RequestContext): Promise<TenantScope> {
   }
 
   const deadline = new Deadline(limitsOf(organization).dbTimeMs);
-  const store = await stores.open(organization._id, organization, deadline);
+  const store = await stores.open(organization, deadline);
   return { organization, store, loaders: createLoaders(store, members) };
 }

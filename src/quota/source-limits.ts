@@ -33,14 +33,14 @@ export class SourceLimits {
   }
 
   private measure(source: string, operationName: string | null | undefined): LimitViolation | null {
-    const tokens = checkTokens(source);
-    if (tokens) return tokens;
-
     try {
+      const tokens = checkTokens(source);
+      if (tokens) return tokens;
+
       const document = parse(source, { noLocation: true, maxTokens: DOCUMENT_LIMITS.tokens });
       return checkDocumentLimits(source, document, operationName);
     } catch {
-      return null; // a syntax error: Apollo's parser reports it
+      return null; // a source that does not lex or parse: Apollo's parser reports it
     }
   }
 }

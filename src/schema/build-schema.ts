@@ -12,6 +12,9 @@ import { ProjectResolver } from './types/project.js';
 import { QuotaStatusResolver } from './types/quota-status.js';
 import { TaskReportResolver } from './types/task-report.js';
 import { TaskResolver } from './types/task.js';
+import { ClusterResolver } from './types/cluster.js';
+import { TenantMoveResolver } from './types/tenant-move.js';
+import { TenantResolver } from './types/tenant.js';
 
 /** Every resolver class of the public schema. */
 export const RESOLVERS = [
@@ -22,6 +25,9 @@ export const RESOLVERS = [
   TaskResolver,
   TaskReportResolver,
   QuotaStatusResolver,
+  TenantResolver,
+  ClusterResolver,
+  TenantMoveResolver,
 ] as const;
 
 /** Builds the executable schema from the decorated classes. */

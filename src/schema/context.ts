@@ -30,6 +30,8 @@ export interface RequestContext extends QuotaContextFields {
   clientAddress: string;
   services: GatewayServices;
   session: Session | null;
+  /** The request carried the right X-Operator-Key. */
+  operator: boolean;
   /** The caller's tenant scope, opened on first use; throws UNAUTHENTICATED without a session. */
   tenant(): Promise<TenantScope>;
 }

@@ -40,16 +40,18 @@ export function createLoaders(store: TenantStore, members: MemberRepository): Lo
   const byId = { cacheKeyFn: (id: ObjectId) => id.toHexString() };
 
   return {
-    project: new DataLoader((ids) => inKeyOrder(ids, store.findProjects(ids)), byId),
-    task: new DataLoader((ids) => inKeyOrder(ids, store.findTasks(ids)), byId),
+    // Batch functions are async so that a spent deadline rejects the keys (TIMEOUT) instead of
+    // throwing synchronously, which DataLoader reports as its own misuse.
+    project: new DataLoader(async (ids) => inKeyOrder(ids, store.findProjects(ids)), byId),
+    task: new DataLoader(async (ids) => inKeyOrder(ids, store.findTasks(ids)), byId),
     member: new DataLoader(
-      (ids) => inKeyOrder(ids, members.findInOrganization(store.tenantId, ids)),
+      async (ids) => inKeyOrder(ids, members.findInOrganization(store.tenantId, ids)),
       byId,
     ),
-    projectTasks: new DataLoader((keys) => loadProjectTasks(store, keys), {
+    projectTasks: new DataLoader(async (keys) => loadProjectTasks(store, keys), {
       cacheKeyFn: (key) => `${key.projectId}|${key.first}|${key.after ?? ''}|${key.status ?? ''}`,
     }),
-    projectTaskCount: new DataLoader((keys) => loadProjectTaskCounts(store, keys), {
+    projectTaskCount: new DataLoader(async (keys) => loadProjectTaskCounts(store, keys), {
       cacheKeyFn: (key) => `${key.projectId}|${key.status ?? ''}`,
     }),
   };

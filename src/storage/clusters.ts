@@ -29,11 +29,16 @@ export class ClusterSet {
 
   constructor(private readonly log: Logger) {}
 
-  /** Connects a cluster by name; the database comes from the URI path, else `tenantgate`. */
-  async connect(name: string, uri: string, maxPoolSize = 50): Promise<Cluster> {
+  /**
+   * Connects a cluster by name; the database comes from the URI path, else `tenantgate`. Only
+   * the master must answer at start: another cluster that is down is logged, and its tenants'
+   * operations fail with CLUSTER_UNAVAILABLE until it answers (the driver keeps trying).
+   */
+  async connect(name: string, uri: string, maxPoolSize = 50, required = true): Promise<Cluster> {
     const client = new MongoClient(uri, {
       maxPoolSize,
-      serverSelectionTimeoutMS: 5_000,
+      // Fail an operation of a down cluster quickly rather than hold the request.
+      serverSelectionTimeoutMS: 2_000,
       monitorCommands: true,
       appName: 'tenantgate',
     });
@@ -46,10 +51,15 @@ export class ClusterSet {
       commandCounts.set(key, entry);
     });
 
-    await client.connect();
     const cluster: Cluster = { name, client, db: client.db(databaseNameOf(uri)), commandCounts };
     this.clusters.set(name, cluster);
-    this.log.info({ cluster: name, database: cluster.db.databaseName }, 'connected to MongoDB');
+    try {
+      await client.connect();
+      this.log.info({ cluster: name, database: cluster.db.databaseName }, 'connected to MongoDB');
+    } catch (error) {
+      if (required) throw error;
+      this.log.warn({ cluster: name }, 'cluster not answering at start; its tenants wait for it');
+    }
     return cluster;
   }
 
@@ -62,6 +72,20 @@ export class ClusterSet {
 
   get master(): Cluster {
     return this.get(MASTER_CLUSTER);
+  }
+
+  /** Whether a cluster answers a ping within a second. */
+  async healthy(name: string): Promise<boolean> {
+    try {
+      await this.get(name).db.command({ ping: 1 }, { timeoutMS: 1_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.clusters.has(name);
   }
 
   /** All clusters, master first. */

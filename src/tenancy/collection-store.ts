@@ -1,6 +1,6 @@
-import type { Collection, Filter, ObjectId } from 'mongodb';
+import { ObjectId, type Collection, type Filter } from 'mongodb';
 
-import { Deadline } from './deadline.js';
+import type { Deadline } from './deadline.js';
 import type { Page, PageRequest, ProjectDocument, TaskDocument, TaskStatus } from './models.js';
 import type {
   NewProject,
@@ -12,6 +12,7 @@ import type {
   TaskSelection,
   TenantStore,
 } from './tenant-store.js';
+import { DirectWriter, outcomeOf, type TenantWriter } from './tenant-writer.js';
 
 /** Where a tenant's documents live: the two collections of its placement. */
 export interface TenantCollections {
@@ -29,11 +30,15 @@ const BATCH_SIZE = 1_000;
  * under another after a move, and a mistake in a placement cannot widen a query.
  */
 export class CollectionTenantStore implements TenantStore {
+  private readonly writer: TenantWriter;
+
   constructor(
     readonly tenantId: ObjectId,
     private readonly collections: TenantCollections,
     private readonly deadline: Deadline,
+    writer?: TenantWriter,
   ) {
+    this.writer = writer ?? new DirectWriter(collections);
     // Checked at run time too: an undefined id would be sent as null, or dropped, by the driver
     // and reach other tenants' documents.
     if (!tenantId || typeof tenantId.toHexString !== 'function') {
@@ -43,9 +48,13 @@ export class CollectionTenantStore implements TenantStore {
 
   async insertProject(project: NewProject): Promise<ProjectDocument> {
     this.deadline.beforeWrite();
-    const document = { ...project, organizationId: this.tenantId } as ProjectDocument;
-    const { insertedId } = await this.collections.projects.insertOne(document);
-    return { ...document, _id: insertedId };
+    const document = { ...project, _id: new ObjectId(), organizationId: this.tenantId };
+    await this.writer.write(
+      async () => ({ projects: [document._id] }),
+      (collections) => collections.projects.insertOne(document),
+      () => outcomeOf('projects', document._id, document),
+    );
+    return document;
   }
 
   findProjects(ids: readonly ObjectId[]): Promise<ProjectDocument[]> {
@@ -64,29 +73,45 @@ export class CollectionTenantStore implements TenantStore {
 
   async updateProject(id: ObjectId, changes: ProjectChanges): Promise<ProjectDocument | null> {
     this.deadline.beforeWrite();
-    return this.collections.projects.findOneAndUpdate(
-      this.scoped({ _id: id }),
-      { $set: changes },
-      { returnDocument: 'after' },
+    return this.writer.write(
+      async () => ({ projects: [id] }),
+      (collections) =>
+        collections.projects.findOneAndUpdate(
+          this.scoped({ _id: id }),
+          { $set: changes },
+          { returnDocument: 'after' },
+        ),
     );
   }
 
   async deleteProject(id: ObjectId): Promise<boolean> {
     this.deadline.beforeWrite();
-    const exists = await this.collections.projects.countDocuments(this.scoped({ _id: id }));
-    if (exists === 0) return false;
+    return this.writer.write(
+      async (collections) => ({
+        projects: [id],
+        tasks: await this.idsOf(collections.tasks, { projectId: id }),
+      }),
+      async (collections) => {
+        const exists = await collections.projects.countDocuments(this.scoped({ _id: id }));
+        if (exists === 0) return false;
 
-    // Tasks first: a crash in between leaves a project without tasks, never orphaned tasks.
-    await this.collections.tasks.deleteMany(this.scoped({ projectId: id }));
-    const { deletedCount } = await this.collections.projects.deleteOne(this.scoped({ _id: id }));
-    return deletedCount > 0;
+        // Tasks first: a crash in between leaves a project without tasks, never orphaned tasks.
+        await collections.tasks.deleteMany(this.scoped({ projectId: id }));
+        const { deletedCount } = await collections.projects.deleteOne(this.scoped({ _id: id }));
+        return deletedCount > 0;
+      },
+    );
   }
 
   async insertTask(task: NewTask): Promise<TaskDocument> {
     this.deadline.beforeWrite();
-    const document = { ...task, organizationId: this.tenantId } as TaskDocument;
-    const { insertedId } = await this.collections.tasks.insertOne(document);
-    return { ...document, _id: insertedId };
+    const document = { ...task, _id: new ObjectId(), organizationId: this.tenantId };
+    await this.writer.write(
+      async () => ({ tasks: [document._id] }),
+      (collections) => collections.tasks.insertOne(document),
+      () => outcomeOf('tasks', document._id, document),
+    );
+    return document;
   }
 
   findTasks(ids: readonly ObjectId[]): Promise<TaskDocument[]> {
@@ -168,23 +193,39 @@ export class CollectionTenantStore implements TenantStore {
 
   async updateTask(id: ObjectId, changes: TaskChanges): Promise<TaskDocument | null> {
     this.deadline.beforeWrite();
-    return this.collections.tasks.findOneAndUpdate(
-      this.scoped({ _id: id }),
-      { $set: changes },
-      { returnDocument: 'after' },
+    return this.writer.write(
+      async () => ({ tasks: [id] }),
+      (collections) =>
+        collections.tasks.findOneAndUpdate(
+          this.scoped({ _id: id }),
+          { $set: changes },
+          { returnDocument: 'after' },
+        ),
     );
   }
 
   async deleteTask(id: ObjectId): Promise<boolean> {
     this.deadline.beforeWrite();
-    const { deletedCount } = await this.collections.tasks.deleteOne(this.scoped({ _id: id }));
-    return deletedCount > 0;
+    return this.writer.write(
+      async () => ({ tasks: [id] }),
+      async (collections) => {
+        const { deletedCount } = await collections.tasks.deleteOne(this.scoped({ _id: id }));
+        return deletedCount > 0;
+      },
+      () => outcomeOf('tasks', id, null),
+    );
   }
 
   async unassignMember(memberId: ObjectId): Promise<void> {
-    await this.collections.tasks.updateMany(this.scoped({ assigneeId: memberId }), {
-      $set: { assigneeId: null, updatedAt: new Date() },
-    });
+    await this.writer.write(
+      async (collections) => ({
+        tasks: await this.idsOf(collections.tasks, { assigneeId: memberId }),
+      }),
+      (collections) =>
+        collections.tasks.updateMany(this.scoped({ assigneeId: memberId }), {
+          $set: { assigneeId: null, updatedAt: new Date() },
+        }),
+    );
   }
 
   async reportTasks(
@@ -213,6 +254,17 @@ export class CollectionTenantStore implements TenantStore {
   async dropAll(): Promise<void> {
     await this.collections.tasks.deleteMany(this.scoped({}));
     await this.collections.projects.deleteMany(this.scoped({}));
+  }
+
+  /** Ids of the tenant's documents matching a filter, for a move's record of a wide write. */
+  private async idsOf<T extends { _id: ObjectId; organizationId: ObjectId }>(
+    collection: Collection<T>,
+    filter: Filter<T>,
+  ): Promise<ObjectId[]> {
+    const found = await collection
+      .find(this.scoped(filter), { projection: { _id: 1 }, batchSize: BATCH_SIZE })
+      .toArray();
+    return found.map((document) => document._id as ObjectId);
   }
 
   private async page<T extends { _id: ObjectId; organizationId: ObjectId }>(

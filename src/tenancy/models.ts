@@ -21,6 +21,10 @@ export interface OrganizationDocument {
   tier: IsolationTier;
   cluster: string;
   suspended: boolean;
+  /** The move under way, if any; its writes go through the move's guard. */
+  activeMoveId?: ObjectId | null;
+  /** Why the operator suspended it, when suspended. */
+  suspendedReason?: string | null;
   /** Operator override of plan limits; absent or null uses the plan's. */
   quotaOverride?: Partial<
     Record<'maximumAvailable' | 'restoreRate' | 'maxQueryCost' | 'concurrency' | 'dbTimeMs', number>

@@ -26,8 +26,6 @@ export interface NewOrganization {
 const STALE_CREATION_MS = 60_000;
 /** Unfinished creations and deletions are looked for this often. */
 const RECOVERY_INTERVAL_MS = 15_000;
-/** Time budget for the database work of a deletion step. */
-const DELETION_BUDGET_MS = 600_000;
 
 /**
  * Creation and deletion of organizations as sequences of idempotent steps, each recorded in the
@@ -80,7 +78,7 @@ export class OrganizationLifecycle {
     await this.organizations.insert(organization);
     try {
       await this.members.insert(owner);
-      await this.stores.open(organization._id, this.defaultPlacement, new Deadline(30_000));
+      await this.stores.open(organization, new Deadline(30_000));
       await this.organizations.setState(organization._id, 'active');
     } catch (error) {
       await this.undoCreation(organization._id, error instanceof EmailTakenError);
@@ -133,12 +131,7 @@ export class OrganizationLifecycle {
   private async finishDeletion(organization: OrganizationDocument): Promise<void> {
     await this.revoker.revokeOrganization(organization._id.toHexString());
 
-    const store = await this.stores.open(
-      organization._id,
-      organization,
-      new Deadline(DELETION_BUDGET_MS),
-    );
-    await store.dropAll();
+    await this.stores.dropStorage(organization);
     await this.members.deleteAll(organization._id);
     await this.organizations.delete(organization._id);
   }

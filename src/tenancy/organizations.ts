@@ -87,6 +87,22 @@ export class OrganizationRepository {
     }
   }
 
+  /** Sets operator-managed fields (suspension, quota override). */
+  async update(
+    id: ObjectId,
+    changes: Partial<Pick<OrganizationDocument, 'suspended' | 'suspendedReason' | 'quotaOverride'>>,
+  ): Promise<void> {
+    await this.collection.updateOne({ _id: id }, { $set: { ...changes, updatedAt: new Date() } });
+    this.forget(id);
+  }
+
+  /** Reads an organization from the master, bypassing the cache. */
+  async findFresh(id: ObjectId): Promise<OrganizationDocument | null> {
+    const document = await this.collection.findOne({ _id: id });
+    this.cache.set(id.toHexString(), { document, readAtMs: Date.now() });
+    return document;
+  }
+
   /** Sets the plan of an organization. */
   async setPlan(id: ObjectId, plan: Plan): Promise<void> {
     await this.collection.updateOne({ _id: id }, { $set: { plan, updatedAt: new Date() } });

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db, ObjectId } from 'mongodb';
 
 import type { ClusterSet } from '../storage/clusters.js';
 import type { TenantCollections } from './collection-store.js';
@@ -48,6 +48,12 @@ export class PlacementResolver {
     return collections;
   }
 
+  /** Forgets that a placement's indexes exist, after its storage was dropped. */
+  forgetPrepared(tenantId: string, placement: Placement): void {
+    const { db, prefix } = this.locate(tenantId, placement);
+    this.prepared.delete(`${placement.cluster}/${db.databaseName}/${prefix}`);
+  }
+
   /** Database and collection prefix: names come from the immutable id, never from the name. */
   locate(tenantId: string, placement: Placement): { db: Db; prefix: string } {
     const cluster = this.clusters.get(placement.cluster);
@@ -55,6 +61,30 @@ export class PlacementResolver {
     if (placement.tier === 'COLLECTION') return { db: cluster.db, prefix: `org_${tenantId}_` };
     return { db: cluster.client.db(`tg_${tenantId}`), prefix: '' };
   }
+}
+
+/** Removes a tenant's documents at a placement, and its own collections or database with them. */
+export async function dropTenantStorage(
+  resolver: PlacementResolver,
+  tenantId: ObjectId,
+  placement: Placement,
+): Promise<void> {
+  const { db, prefix } = resolver.locate(tenantId.toHexString(), placement);
+  const organizationId = tenantId;
+  for (const name of ['tasks', 'projects']) {
+    await db.collection(`${prefix}${name}`).deleteMany({ organizationId });
+  }
+  resolver.forgetPrepared(tenantId.toHexString(), placement);
+  if (placement.tier === 'SHARED') return;
+
+  // The tenant's own storage goes too; missing collections are fine (a repeat of this step).
+  if (placement.tier === 'DATABASE') await db.dropDatabase();
+  else
+    for (const name of ['tasks', 'projects'])
+      await db
+        .collection(`${prefix}${name}`)
+        .drop()
+        .catch(() => false);
 }
 
 async function ensureIndexes(collections: TenantCollections): Promise<void> {

@@ -240,32 +240,28 @@ describe('crash recovery', () => {
     const name = uniqueName('Half');
     const email = uniqueEmail();
     const longAgo = new Date(Date.now() - 3_600_000);
-    await db
-      .collection('organizations')
-      .insertOne({
-        _id: organizationId,
-        name,
-        slug: name.toLowerCase().replace(' ', '-'),
-        plan: 'FREE',
-        state: 'creating',
-        tier: 'SHARED',
-        cluster: 'master',
-        suspended: false,
-        createdAt: longAgo,
-        updatedAt: longAgo,
-        stateChangedAt: longAgo,
-      });
-    await db
-      .collection('members')
-      .insertOne({
-        organizationId,
-        email,
-        passwordHash: 'x',
-        role: 'OWNER',
-        tokenGeneration: 0,
-        createdAt: longAgo,
-        updatedAt: longAgo,
-      });
+    await db.collection('organizations').insertOne({
+      _id: organizationId,
+      name,
+      slug: name.toLowerCase().replace(' ', '-'),
+      plan: 'FREE',
+      state: 'creating',
+      tier: 'SHARED',
+      cluster: 'master',
+      suspended: false,
+      createdAt: longAgo,
+      updatedAt: longAgo,
+      stateChangedAt: longAgo,
+    });
+    await db.collection('members').insertOne({
+      organizationId,
+      email,
+      passwordHash: 'x',
+      role: 'OWNER',
+      tokenGeneration: 0,
+      createdAt: longAgo,
+      updatedAt: longAgo,
+    });
     await close();
     await replica.stop('SIGKILL');
 

@@ -43,7 +43,7 @@ export async function startFerretdb(
     binary,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${stateDir}/`,
+      `--sqlite-url=file:${stateDir}/?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)`,
       `--state-dir=${stateDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       `--debug-addr=127.0.0.1:${debugPort}`,

@@ -12,7 +12,7 @@ import {
 } from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 
-import { badInput, unauthenticated } from '../../errors.js';
+import { ErrorCode, badInput, clientError, unauthenticated } from '../../errors.js';
 import { EmailTakenError } from '../../tenancy/members.js';
 import type { MemberDocument, OrganizationDocument } from '../../tenancy/models.js';
 import { SlugTakenError } from '../../tenancy/organizations.js';
@@ -130,6 +130,13 @@ export class AuthResolver {
       throw unauthenticated(WRONG_LOGIN);
 
     await failure.forget();
+    if (organization.suspended) {
+      throw clientError(
+        ErrorCode.SUSPENDED,
+        'This organization is suspended; contact the service operator.',
+        { httpStatus: 403 },
+      );
+    }
     return issue(context, member, organization);
   }
 

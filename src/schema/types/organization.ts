@@ -150,6 +150,12 @@ export class OrganizationResolver {
       throw badInput('confirmName', 'confirmName must repeat the organization name exactly.');
     }
 
+    if (organization.activeMoveId) {
+      throw conflict(
+        'id',
+        'The organization is being moved; delete it once the move has finished.',
+      );
+    }
     await context.services.lifecycle.delete(organization);
     return true;
   }

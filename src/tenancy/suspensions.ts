@@ -1,0 +1,52 @@
+import type { Collection } from 'mongodb';
+
+import type { Logger } from '../logger.js';
+import type { OrganizationDocument } from './models.js';
+
+const POLL_INTERVAL_MS = 400;
+
+/**
+ * The set of suspended organizations, in memory so that a request's token check needs no round
+ * trip; polled from the master, so a suspension on any replica is seen everywhere within a
+ * second.
+ */
+export class SuspensionRegistry {
+  private suspended = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly organizations: Collection<OrganizationDocument>,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.poll();
+    this.timer = setInterval(
+      () =>
+        void this.poll().catch((error) => this.log.warn({ err: error }, 'suspension poll failed')),
+      POLL_INTERVAL_MS,
+    );
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  isSuspended(tenantId: string): boolean {
+    return this.suspended.has(tenantId);
+  }
+
+  /** Applies a change made by this replica at once. */
+  mark(tenantId: string, suspended: boolean): void {
+    if (suspended) this.suspended.add(tenantId);
+    else this.suspended.delete(tenantId);
+  }
+
+  private async poll(): Promise<void> {
+    const found = await this.organizations
+      .find({ suspended: true }, { projection: { _id: 1 } })
+      .toArray();
+    this.suspended = new Set(found.map((organization) => organization._id.toHexString()));
+  }
+}
