@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 
 import type { Logger } from '../logger.js';
+import type { Broadcast } from '../storage/broadcast.js';
 import type { TokenClaims } from './tokens.js';
 
 type RevocationKind = 'token' | 'member' | 'organization';
@@ -16,6 +17,9 @@ interface RevocationDocument {
   expiresAt: Date;
   changedAt: Date;
 }
+
+/** The pub/sub channel of revocations (with REDIS_URL). */
+const CHANNEL = 'tenantgate:revocations';
 
 /** How often the master database is polled for revocations made by other replicas. */
 const POLL_INTERVAL_MS = 400;
@@ -38,6 +42,7 @@ export class RevocationRegistry {
   private pollCursor = new Date(0);
   private pollTimer: NodeJS.Timeout | null = null;
   private lastSweepMs = 0;
+  private broadcast: Broadcast | null = null;
 
   constructor(
     masterDb: Db,
@@ -47,8 +52,10 @@ export class RevocationRegistry {
     this.collection = masterDb.collection<RevocationDocument>('revocations');
   }
 
-  /** Loads every live entry, then keeps polling for new ones. */
-  async start(): Promise<void> {
+  /** Loads every live entry, then keeps polling for new ones (and listens, given a broadcast). */
+  async start(broadcast?: Broadcast): Promise<void> {
+    this.broadcast = broadcast ?? null;
+    await this.broadcast?.subscribe(CHANNEL, (message) => this.applyMessage(message));
     await this.collection.createIndex({ changedAt: 1 });
     await this.poll();
     this.pollTimer = setInterval(() => void this.pollSafely(), POLL_INTERVAL_MS);
@@ -113,6 +120,22 @@ export class RevocationRegistry {
         : { $set: { ...entry, changedAt } };
     await this.collection.updateOne({ _id }, update, { upsert: true });
     this.apply({ ...entry, _id, changedAt });
+    await this.broadcast?.publish(CHANNEL, { ...entry, expiresAt: entry.expiresAt.toISOString() });
+  }
+
+  /** A revocation another replica broadcast: applied at once, before the next poll. */
+  private applyMessage(message: unknown): void {
+    const entry = message as Partial<RevocationDocument> & { expiresAt?: string };
+    if (!entry || typeof entry.subject !== 'string' || typeof entry.expiresAt !== 'string') return;
+    if (entry.kind !== 'token' && entry.kind !== 'member' && entry.kind !== 'organization') return;
+    this.apply({
+      _id: `${entry.kind}:${entry.subject}`,
+      kind: entry.kind,
+      subject: entry.subject,
+      minGeneration: typeof entry.minGeneration === 'number' ? entry.minGeneration : undefined,
+      expiresAt: new Date(entry.expiresAt),
+      changedAt: new Date(),
+    });
   }
 
   private apply(entry: RevocationDocument): void {

@@ -13,6 +13,7 @@ import { FieldRateLimits } from '../quota/field-limits.js';
 import { effectiveLimits, loadPlans } from '../quota/plans.js';
 import { memoryQuotaState, redisQuotaState, type QuotaState } from '../quota/shared-state.js';
 import { ClusterSet, MASTER_CLUSTER } from '../storage/clusters.js';
+import { redisBroadcast, type Broadcast } from '../storage/broadcast.js';
 import { connectRedis } from '../storage/redis.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../storage/embedded-server.js';
 import { MemberRepository } from '../tenancy/members.js';
@@ -57,7 +58,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const quotaState = redis
     ? redisQuotaState(redis, config.replicas, log.child({ component: 'quota' }))
     : memoryQuotaState();
-  const services = await createServices(config, clusters, quotaState, log);
+  const broadcast = redis ? redisBroadcast(redis, log.child({ component: 'broadcast' })) : null;
+  const services = await createServices(config, clusters, quotaState, broadcast, log);
   const httpServer = createServer();
   const readiness = async () => ({
     checks: {
@@ -106,6 +108,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     url,
     stop: async () => {
       await stop(services, apollo, clusters, embedded);
+      broadcast?.close();
       redis?.disconnect();
     },
   };
@@ -115,6 +118,7 @@ async function createServices(
   config: Config,
   clusters: ClusterSet,
   quotaState: QuotaState,
+  broadcast: Broadcast | null,
   log: Logger,
 ): Promise<GatewayServices> {
   const plans = loadPlans(config.plansFile);
@@ -129,7 +133,7 @@ async function createServices(
     config.jwtTtlMs,
     log.child({ component: 'revocation' }),
   );
-  await revocations.start();
+  await revocations.start(broadcast ?? undefined);
 
   const placements = new PlacementResolver(clusters);
   const moves = new MoveRegistry(masterDb);
@@ -155,7 +159,7 @@ async function createServices(
     organizations.collection,
     log.child({ component: 'suspensions' }),
   );
-  await suspensions.start();
+  await suspensions.start(broadcast ?? undefined);
   const usage = new UsageMeter(masterDb, log.child({ component: 'usage' }));
   await usage.start();
   const mover = new TenantMover(

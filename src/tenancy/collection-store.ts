@@ -58,9 +58,7 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   findProjects(ids: readonly ObjectId[]): Promise<ProjectDocument[]> {
-    return this.collections.projects
-      .find(this.scoped({ _id: { $in: [...ids] } }), this.deadline.read())
-      .toArray();
+    return this.collections.projects.find(this.scoped(byIds(ids)), this.deadline.read()).toArray();
   }
 
   pageProjects(page: PageRequest): Promise<Page<ProjectDocument>> {
@@ -115,9 +113,7 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   findTasks(ids: readonly ObjectId[]): Promise<TaskDocument[]> {
-    return this.collections.tasks
-      .find(this.scoped({ _id: { $in: [...ids] } }), this.deadline.read())
-      .toArray();
+    return this.collections.tasks.find(this.scoped(byIds(ids)), this.deadline.read()).toArray();
   }
 
   pageTasks(selection: TaskSelection, page: PageRequest): Promise<Page<TaskDocument>> {
@@ -304,6 +300,15 @@ function reportKey(value: unknown): string {
     return (value as { toHexString(): string }).toHexString();
   }
   return String(value);
+}
+
+/**
+ * A filter on ids: equality for one (the usual batch of a single lookup), `$in` for more. Some
+ * servers answer `_id` equality from the key but scan the collection for `$in` (FerretDB's SQLite
+ * handler), so the one-id case is worth the branch.
+ */
+export function byIds(ids: readonly ObjectId[]): { _id: ObjectId | { $in: ObjectId[] } } {
+  return ids.length === 1 ? { _id: ids[0] } : { _id: { $in: [...ids] } };
 }
 
 function taskFilter(selection: TaskSelection): Filter<TaskDocument> {

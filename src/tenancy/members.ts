@@ -1,5 +1,6 @@
 import { MongoServerError, type Collection, type Db, type ObjectId } from 'mongodb';
 
+import { byIds } from './collection-store.js';
 import type { MemberDocument, Page, PageRequest, Role } from './models.js';
 
 /** Raised when the email already belongs to a member anywhere in the service. */
@@ -43,7 +44,7 @@ export class MemberRepository {
     organizationId: ObjectId,
     ids: readonly ObjectId[],
   ): Promise<MemberDocument[]> {
-    return this.collection.find({ organizationId, _id: { $in: [...ids] } }).toArray();
+    return this.collection.find({ organizationId, ...byIds(ids) }).toArray();
   }
 
   /** A keyset page of an organization's members. */

@@ -1,9 +1,11 @@
 import type { Collection } from 'mongodb';
 
 import type { Logger } from '../logger.js';
+import type { Broadcast } from '../storage/broadcast.js';
 import type { OrganizationDocument } from './models.js';
 
 const POLL_INTERVAL_MS = 400;
+const CHANNEL = 'tenantgate:suspensions';
 
 /**
  * The set of suspended organizations, in memory so that a request's token check needs no round
@@ -13,13 +15,20 @@ const POLL_INTERVAL_MS = 400;
 export class SuspensionRegistry {
   private suspended = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private broadcast: Broadcast | null = null;
 
   constructor(
     private readonly organizations: Collection<OrganizationDocument>,
     private readonly log: Logger,
   ) {}
 
-  async start(): Promise<void> {
+  async start(broadcast?: Broadcast): Promise<void> {
+    this.broadcast = broadcast ?? null;
+    await this.broadcast?.subscribe(CHANNEL, (message) => {
+      const change = message as { tenantId?: unknown; suspended?: unknown };
+      if (typeof change?.tenantId === 'string')
+        this.apply(change.tenantId, change.suspended === true);
+    });
     await this.poll();
     this.timer = setInterval(
       () =>
@@ -37,8 +46,13 @@ export class SuspensionRegistry {
     return this.suspended.has(tenantId);
   }
 
-  /** Applies a change made by this replica at once. */
+  /** Applies a change made by this replica at once, and tells the others. */
   mark(tenantId: string, suspended: boolean): void {
+    this.apply(tenantId, suspended);
+    void this.broadcast?.publish(CHANNEL, { tenantId, suspended });
+  }
+
+  private apply(tenantId: string, suspended: boolean): void {
     if (suspended) this.suspended.add(tenantId);
     else this.suspended.delete(tenantId);
   }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createProject, createTask, createTenant } from '../support/builders.js';
+import {
+  PASSWORD,
+  createProject,
+  createTask,
+  createTenant,
+  uniqueEmail,
+  uniqueName,
+} from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, errorCodes, graphql } from '../support/graphql.js';
 
@@ -146,6 +153,28 @@ describe('the operator API', () => {
 
       expect(dataOf(lookup).tenant).toBeNull();
       expect(errorCodes(change)).toEqual(['NOT_FOUND']);
+    });
+  });
+
+  describe('requests with the key', () => {
+    it('are exempt from per-field limits, so a seed can create many organizations from one address', async () => {
+      const address = '198.51.100.77';
+
+      const responses = [];
+      for (let index = 0; index < 22; index++) {
+        responses.push(
+          await graphql(
+            gateway.url,
+            'mutation C($input: CreateOrganizationInput!) { createOrganization(input: $input) { token } }',
+            { input: { name: uniqueName('Seeded'), email: uniqueEmail(), password: PASSWORD } },
+            { ...asOperator, address },
+          ),
+        );
+      }
+
+      expect(responses.filter((response) => response.body.data?.createOrganization)).toHaveLength(
+        22,
+      );
     });
   });
 

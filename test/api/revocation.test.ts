@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { PASSWORD, addMemberAs, createTenant, loginAs } from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -148,5 +148,23 @@ describe('revocation', () => {
 
       expect(await msUntilRefused(replica.url, member.token)).toBeLessThan(1_000);
     });
+  });
+});
+
+describe('revocation with Redis pub/sub between replicas', () => {
+  it('refuses a logged-out token on the other replica within a second', async () => {
+    const env = { REDIS_URL: inject('redisUrl') };
+    const first = await startGateway({ env });
+    const second = await startGateway({ env, databaseName: first.databaseName });
+    try {
+      const tenant = await createTenant(first.url);
+      expect(await statusOf(second.url, tenant.token)).toBe(200);
+
+      await graphql(first.url, 'mutation { logout }', {}, { token: tenant.token });
+
+      expect(await msUntilRefused(second.url, tenant.token)).toBeLessThan(1_000);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
   });
 });
