@@ -60,7 +60,7 @@ export async function createApp(
             }),
           ]
         : []),
-      operationLogPlugin(),
+      operationLogPlugin(metrics),
       hideSuggestionsPlugin(),
     ],
     // The parser stops at the token limit, so an oversized document costs almost nothing.

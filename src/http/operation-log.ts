@@ -1,13 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 
 import type { RequestContext } from '../schema/context.js';
+import type { OperationRecorder } from './metrics.js';
 
 /**
  * One info line per operation: its name, type, duration, outcome and error codes, on the
  * request's logger (which carries requestId and tenantId). Variables are never logged: they hold
  * passwords.
  */
-export function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
+export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
       const startedAt = process.hrtime.bigint();
@@ -21,6 +22,16 @@ export function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
             ),
           ];
           const cost = await contextValue.quotaSettled?.catch(() => null);
+
+          const outcome = outcomeOf(codes);
+          metrics.recordOperation({
+            plan: contextValue.quota?.payer.plan ?? (contextValue.operator ? 'operator' : 'none'),
+            outcome,
+            durationMs,
+            databaseMs: contextValue.databaseClock.elapsedMs?.() ?? null,
+            requestedCost: cost?.requestedQueryCost ?? null,
+            actualCost: cost?.actualQueryCost ?? null,
+          });
 
           contextValue.log.info(
             {
@@ -40,4 +51,22 @@ export function operationLogPlugin(): ApolloServerPlugin<RequestContext> {
       };
     },
   };
+}
+
+const OUTCOMES: Readonly<Record<string, string>> = Object.freeze({
+  THROTTLED: 'throttled',
+  CONCURRENCY_LIMITED: 'throttled',
+  QUERY_TOO_COMPLEX: 'too_complex',
+  TIMEOUT: 'timeout',
+  UNAUTHENTICATED: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
+  SUSPENDED: 'suspended',
+  INTERNAL_SERVER_ERROR: 'internal',
+  CLUSTER_UNAVAILABLE: 'unavailable',
+});
+
+/** A bounded outcome label: `ok`, a named class, or `client_error`. */
+function outcomeOf(codes: string[]): string {
+  if (codes.length === 0) return 'ok';
+  return OUTCOMES[codes[0]] ?? 'client_error';
 }

@@ -27,6 +27,7 @@ export function createRequestContext(services: GatewayServices) {
       services,
       session,
       operator,
+      databaseClock: { elapsedMs: null },
       tenant: () => (scope ??= openTenantScope(context)),
     };
     return context;
@@ -87,6 +88,7 @@ async function openTenantScope(context: RequestContext): Promise<TenantScope> {
   }
 
   const deadline = new Deadline(limitsOf(organization).dbTimeMs);
+  context.databaseClock.elapsedMs = () => deadline.elapsedMs();
   const store = await stores.open(organization, deadline);
   return { organization, store, loaders: createLoaders(store, members) };
 }

@@ -32,6 +32,11 @@ export interface RequestContext extends QuotaContextFields {
   session: Session | null;
   /** The request carried the right X-Operator-Key. */
   operator: boolean;
+  /**
+   * The operation's database clock, set once its tenant scope opens. An object, not a field:
+   * Apollo hands plugins a shallow copy of the context, and both copies share this.
+   */
+  databaseClock: { elapsedMs: (() => number) | null };
   /** The caller's tenant scope, opened on first use; throws UNAUTHENTICATED without a session. */
   tenant(): Promise<TenantScope>;
 }

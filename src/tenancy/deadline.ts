@@ -18,6 +18,11 @@ export class Deadline {
     this.endsAtMs = Date.now() + budgetMs;
   }
 
+  /** Milliseconds since the budget started. */
+  elapsedMs(): number {
+    return this.budgetMs - (this.endsAtMs - Date.now());
+  }
+
   /** Milliseconds left; throws when none are. */
   remainingMs(): number {
     const remainingMs = this.endsAtMs - Date.now();
