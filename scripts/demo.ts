@@ -10,9 +10,25 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { request, type CostExtension } from './graphql-client.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 
-type TaskStatus = 'TODO' | 'IN_PROGRESS' | 'DONE';
+import {
+  LoginDocument,
+  ProjectTasksDocument,
+  QuotaDocument,
+  TaskDocument,
+  TaskReportDocument,
+  TasksDocument,
+  UpdateTaskDocument,
+  ViewerDocument,
+  type TaskFieldsFragment,
+  type TaskFilter,
+  type TaskReportQuery,
+  type TaskStatus,
+  type TasksQuery,
+  type ViewerQuery,
+} from '../client/index.js';
+import { request, type CostExtension } from './graphql-client.js';
 
 const PAGE_SIZE = 25;
 const TASK_PAGES = 3;
@@ -114,127 +130,13 @@ function exitWith(code: number, message: string): never {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Operations, as a frontend would write them
+// What the operations (client/operations/, generated into client/generated/) return
 
-const LOGIN = `mutation Login($input: LoginInput!) {
-  login(input: $input) { token expiresAt member { id email role } organization { id name } }
-}`;
-
-const VIEWER_AND_ORGANIZATION = `query ViewerAndOrganization {
-  viewer { id email role createdAt }
-  organization {
-    id name slug plan createdAt
-    members(first: 20) { totalCount nodes { id email role } }
-    projects(first: 20) { totalCount nodes { id name description } }
-  }
-}`;
-
-const TASK_FIELDS = `id title status tags dueAt assignee { id email } project { id name }`;
-
-const TASKS_PAGE = `query TasksPage($first: Int!, $after: String, $filter: TaskFilter) {
-  tasks(first: $first, after: $after, filter: $filter) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { ${TASK_FIELDS} }
-  }
-}`;
-
-const PROJECT_TASKS = `query ProjectTasks(
-  $id: ID!, $first: Int!, $after: String, $status: TaskStatus
-) {
-  project(id: $id) {
-    id name
-    tasks(first: $first, after: $after, status: $status) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes { ${TASK_FIELDS} }
-    }
-  }
-}`;
-
-const UPDATE_TASK = `mutation UpdateTask($input: UpdateTaskInput!) {
-  updateTask(input: $input) { id status tags updatedAt }
-}`;
-
-const TASK = `query Task($id: ID!) {
-  task(id: $id) { ${TASK_FIELDS} updatedAt }
-}`;
-
-const TASK_REPORT = `query TaskReport($input: TaskReportInput!) {
-  taskReport(input: $input) { dimension total buckets { key count } }
-}`;
-
-const QUOTA = `query Quota {
-  quota { plan maximumAvailable currentlyAvailable restoreRate maxQueryCost concurrency }
-}`;
-
-interface Member {
-  id: string;
-  email: string;
-  role: string;
-}
-
-interface Project {
-  id: string;
-  name: string;
-  description: string | null;
-}
-
-interface Task {
-  id: string;
-  title: string;
-  status: TaskStatus;
-  tags: string[];
-  dueAt: string | null;
-  assignee: { id: string; email: string } | null;
-  project: { id: string; name: string };
-}
-
-interface TaskConnection {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: Task[];
-}
-
-interface ViewerAndOrganization {
-  viewer: Member & { createdAt: string };
-  organization: {
-    id: string;
-    name: string;
-    slug: string;
-    plan: string;
-    createdAt: string;
-    members: { totalCount: number; nodes: Member[] };
-    projects: { totalCount: number; nodes: Project[] };
-  };
-}
-
-interface ProjectTasks {
-  name: string;
-  tasks: TaskConnection;
-}
-
-interface LoginPayload {
-  token: string;
-  expiresAt: string;
-  member: Member;
-  organization: { name: string };
-}
-
-interface TaskReport {
-  dimension: string;
-  total: number;
-  buckets: { key: string; count: number }[];
-}
-
-interface Quota {
-  plan: string;
-  maximumAvailable: number;
-  currentlyAvailable: number;
-  restoreRate: number;
-  maxQueryCost: number;
-  concurrency: number;
-}
+type Member = ViewerQuery['organization']['members']['nodes'][number];
+type Project = ViewerQuery['organization']['projects']['nodes'][number];
+type Task = TaskFieldsFragment;
+type TaskConnection = TasksQuery['tasks'];
+type TaskReport = TaskReportQuery['taskReport'];
 
 // ---------------------------------------------------------------------------------------------
 // Asking and printing
@@ -273,12 +175,12 @@ class StepFailed extends Error {
 
 let stepNumber = 0;
 
-async function ask<TData>(
+async function ask<TData, TVariables>(
   client: Client,
-  query: string,
-  variables: Record<string, unknown> = {},
+  document: TypedDocumentNode<TData, TVariables>,
+  variables?: TVariables,
 ): Promise<Answer<TData>> {
-  const { data, cost } = await request<TData>(client.url, query, variables, client.token);
+  const { data, cost } = await request(client.url, document, variables, client.token);
   return { data, cost };
 }
 
@@ -351,7 +253,7 @@ interface Seen {
 async function logIn(client: Client, options: DemoOptions): Promise<void> {
   await step('Log in', async () => {
     const input = { email: options.email, password: options.password };
-    const { data, cost } = await ask<{ login: LoginPayload }>(client, LOGIN, { input });
+    const { data, cost } = await ask(client, LoginDocument, { input });
     client.token = data.login.token;
 
     const { member, organization, expiresAt } = data.login;
@@ -365,7 +267,7 @@ async function logIn(client: Client, options: DemoOptions): Promise<void> {
 
 async function showViewer(client: Client, seen: Seen): Promise<void> {
   await step('Viewer and organization', async () => {
-    const { data, cost } = await ask<ViewerAndOrganization>(client, VIEWER_AND_ORGANIZATION);
+    const { data, cost } = await ask(client, ViewerDocument);
     const { viewer, organization } = data;
     seen.members = organization.members.nodes;
     seen.projects = organization.projects.nodes;
@@ -388,7 +290,7 @@ async function pageTasks(client: Client, seen: Seen): Promise<void> {
   for (let page = 1; page <= TASK_PAGES; page += 1) {
     const variables = { first: PAGE_SIZE, after };
     const connection: TaskConnection = await step(`Tasks, page ${page}`, async () => {
-      const { data, cost } = await ask<{ tasks: TaskConnection }>(client, TASKS_PAGE, variables);
+      const { data, cost } = await ask(client, TasksDocument, variables);
       return { ...shown(connectionLines(data.tasks), cost), value: data.tasks };
     });
 
@@ -401,7 +303,7 @@ async function pageTasks(client: Client, seen: Seen): Promise<void> {
 async function filterTasks(client: Client, seen: Seen): Promise<void> {
   const tag = mostCommonTag(seen.firstPage?.nodes ?? []) ?? 'bug';
   const assignee = seen.members.find((member) => member.role === 'MEMBER') ?? seen.members[0];
-  const filters: [string, Record<string, string>][] = [
+  const filters: [string, TaskFilter][] = [
     ['status IN_PROGRESS', { status: 'IN_PROGRESS' }],
     [`tag "${tag}"`, { tag }],
   ];
@@ -410,7 +312,7 @@ async function filterTasks(client: Client, seen: Seen): Promise<void> {
   for (const [label, filter] of filters) {
     await step(`Tasks filtered by ${label}`, async () => {
       const variables = { first: 10, filter };
-      const { data, cost } = await ask<{ tasks: TaskConnection }>(client, TASKS_PAGE, variables);
+      const { data, cost } = await ask(client, TasksDocument, variables);
       return shown(connectionLines(data.tasks), cost);
     });
   }
@@ -423,10 +325,10 @@ async function pageProjectTasks(client: Client, seen: Seen): Promise<void> {
   let after: string | null = null;
 
   for (let page = 1; page <= PROJECT_PAGES; page += 1) {
-    const variables = { id: project.id, first: PAGE_SIZE, after, status: 'TODO' };
+    const variables = { id: project.id, first: PAGE_SIZE, after, status: 'TODO' as const };
     const title = `Project "${project.name}", TODO tasks, page ${page}`;
     const connection: TaskConnection = await step(title, async () => {
-      const answer = await ask<{ project: ProjectTasks | null }>(client, PROJECT_TASKS, variables);
+      const answer = await ask(client, ProjectTasksDocument, variables);
       const tasks = answer.data.project?.tasks;
       if (!tasks) throw new Error(`project ${project.id} was not found`);
       return { ...shown(connectionLines(tasks), answer.cost), value: tasks };
@@ -448,10 +350,8 @@ async function updateOneTask(client: Client, seen: Seen): Promise<void> {
 
   await step('Update a task and read it back', async () => {
     const input = { id: task.id, status, tags };
-    const updated = await ask<{ updateTask: { id: string } }>(client, UPDATE_TASK, { input });
-    const read = await ask<{ task: (Task & { updatedAt: string }) | null }>(client, TASK, {
-      id: task.id,
-    });
+    const updated = await ask(client, UpdateTaskDocument, { input });
+    const read = await ask(client, TaskDocument, { id: task.id });
     if (!read.data.task) throw new Error(`task ${task.id} vanished after the update`);
 
     const after = read.data.task;
@@ -477,7 +377,7 @@ async function runReports(client: Client, seen: Seen): Promise<void> {
   for (const dimension of REPORT_DIMENSIONS) {
     await step(`Task report by ${dimension}`, async () => {
       const variables = { input: { dimension } };
-      const { data, cost } = await ask<{ taskReport: TaskReport }>(client, TASK_REPORT, variables);
+      const { data, cost } = await ask(client, TaskReportDocument, variables);
       return shown(reportLines(data.taskReport, names), cost);
     });
   }
@@ -496,7 +396,7 @@ function reportLines(report: TaskReport, names: ReadonlyMap<string, string>): st
 
 async function showQuota(client: Client): Promise<void> {
   await step('Quota', async () => {
-    const { data, cost } = await ask<{ quota: Quota }>(client, QUOTA);
+    const { data, cost } = await ask(client, QuotaDocument);
     const { plan, currentlyAvailable, maximumAvailable, restoreRate } = data.quota;
     const lines = [
       `plan ${plan}: ${number(currentlyAvailable)} of ${number(maximumAvailable)} points ` +

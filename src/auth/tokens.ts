@@ -27,12 +27,15 @@ const ISSUER = 'tenantgate';
 const AUDIENCE = 'tenantgate';
 const ALGORITHM = 'HS256';
 const ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'MEMBER'];
+/** Verified tokens remembered per process (oldest forgotten first). */
+const VERIFIED_CACHE_SIZE = 10_000;
 /** Allowed clock skew between replicas, in seconds. */
 const CLOCK_TOLERANCE_S = 5;
 
 /** Signs and verifies access tokens: HS256 only, issuer, audience and every claim required. */
 export class TokenService {
   private readonly keyId: string;
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
     private readonly secret: Uint8Array,
@@ -70,8 +73,29 @@ export class TokenService {
     return { token, claims } satisfies IssuedToken;
   }
 
-  /** Verifies a compact JWT; null for anything malformed, expired, forged or of another shape. */
+  /**
+   * Verifies a compact JWT; null for anything malformed, expired, forged or of another shape.
+   * A token verified once is remembered until it expires: the signature of the same string
+   * cannot change, and skipping the HMAC saves most of what a refused request costs. Revocation
+   * is checked by the caller on every request regardless.
+   */
   async verify(token: string): Promise<TokenClaims | null> {
+    const remembered = this.verified.get(token);
+    if (remembered && remembered.expiresAtMs > Date.now()) return remembered;
+
+    const claims = await this.verifySignature(token);
+    if (claims) this.remember(token, claims);
+    return claims;
+  }
+
+  private remember(token: string, claims: TokenClaims): void {
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+      this.verified.delete(this.verified.keys().next().value as string);
+    }
+    this.verified.set(token, claims);
+  }
+
+  private async verifySignature(token: string): Promise<TokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         algorithms: [ALGORITHM],

@@ -70,6 +70,8 @@ export async function createApp(
 
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are never revalidated by clients; hashing each one for an ETag is waste.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   registerHealthRoutes(app, readiness);
   registerMetricsRoute(app, metrics);
