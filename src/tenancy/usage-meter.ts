@@ -89,23 +89,40 @@ export class UsageMeter {
     return usage;
   }
 
+  private merge(key: string, entry: Omit<UsageDocument, '_id'>): void {
+    const pending = this.pending.get(key);
+    if (!pending) {
+      this.pending.set(key, entry);
+      return;
+    }
+    pending.operations += entry.operations;
+    pending.costConsumed += entry.costConsumed;
+    pending.throttled += entry.throttled;
+  }
+
   /** Writes the summed buckets; one upsert per tenant and minute. */
   async flush(): Promise<void> {
     const entries = [...this.pending.entries()];
     this.pending.clear();
-    for (const [key, entry] of entries) {
-      await this.collection.updateOne(
-        { _id: key },
-        {
-          $inc: {
-            operations: entry.operations,
-            costConsumed: entry.costConsumed,
-            throttled: entry.throttled,
+    for (const [index, [key, entry]] of entries.entries()) {
+      try {
+        await this.collection.updateOne(
+          { _id: key },
+          {
+            $inc: {
+              operations: entry.operations,
+              costConsumed: entry.costConsumed,
+              throttled: entry.throttled,
+            },
+            $setOnInsert: { tenantId: entry.tenantId, bucketStart: entry.bucketStart },
           },
-          $setOnInsert: { tenantId: entry.tenantId, bucketStart: entry.bucketStart },
-        },
-        { upsert: true },
-      );
+          { upsert: true },
+        );
+      } catch (error) {
+        // Keep what was not written (an $inc that failed changed nothing) for the next flush.
+        for (const [laterKey, laterEntry] of entries.slice(index)) this.merge(laterKey, laterEntry);
+        throw error;
+      }
     }
     if (Date.now() - this.lastSweepMs > 3_600_000) {
       this.lastSweepMs = Date.now();

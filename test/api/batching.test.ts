@@ -81,6 +81,9 @@ describe('batching with DataLoader', () => {
       const large = await commandsFor({ projects: 20, tasks: 20 });
       const small = await commandsFor({ projects: 2, tasks: 2 });
 
+      console.log(
+        `20 x 20 nested query: ${large.commands} database commands (2 x 2: ${small.commands})`,
+      );
       expect(large.commands).toBeLessThanOrEqual(8);
       expect(large.commands).toBe(small.commands);
     });
