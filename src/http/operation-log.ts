@@ -13,6 +13,13 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
     async requestDidStart({ contextValue }) {
       const startedAt = process.hrtime.bigint();
       return {
+        async didResolveOperation({ operationName }) {
+          contextValue.log.debug(
+            { component: 'graphql', operation: operationName ?? null },
+            'operation started',
+          );
+        },
+
         async willSendResponse({ response, operation, operationName, errors }) {
           const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
           const body = response.body?.kind === 'single' ? response.body.singleResult : null;

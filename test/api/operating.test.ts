@@ -76,7 +76,9 @@ describe('health', () => {
 
 describe('SIGTERM', () => {
   it('lets operations in flight finish, then exits 0', async () => {
-    const gateway = await startGateway({ env: { PLANS_FILE: plansFile(ROOMY_FREE) } });
+    const gateway = await startGateway({
+      env: { PLANS_FILE: plansFile(ROOMY_FREE), LOG_LEVEL: 'debug' },
+    });
     const tenant = await createTenant(gateway.url);
     const projectId = await createProject(gateway.url, tenant.token);
     // Enough tasks that the operations below take a while on the embedded server.
@@ -94,13 +96,20 @@ describe('SIGTERM', () => {
     const inFlight = Array.from({ length: 6 }, () =>
       graphql(
         gateway.url,
-        '{ a: taskReport(input: { dimension: TAG }) { total } tasks(first: 100) { totalCount nodes { project { tasks(first: 5) { totalCount } } } } }',
+        'query Heavy { a: taskReport(input: { dimension: TAG }) { total } tasks(first: 100) { totalCount nodes { project { tasks(first: 5) { totalCount } } } } }',
         {},
         { token: tenant.token },
       ),
     );
-    // Long enough for the requests to reach the gateway, short of their finishing.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // SIGTERM once the gateway has started all six, so they are in flight, not in transit.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const started = gateway.logs.filter(
+        (record) => record.msg === 'operation started' && record.operation === 'Heavy',
+      );
+      if (started.length === 6) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     gateway.process.kill('SIGTERM');
     const responses = await Promise.all(inFlight);
 
