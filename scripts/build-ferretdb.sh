@@ -12,7 +12,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bin_dir="$root/.tools/bin"
 src_dir="$root/.tools/src/ferretdb-$version"
 
-if [ -x "$bin_dir/ferretdb" ] && "$bin_dir/ferretdb" --version 2>/dev/null | grep -q "${version#v}"; then
+# The version is read into a variable first: piping it into `grep -q` or `head` can kill the
+# writer with SIGPIPE, which `pipefail` would report as a failure.
+installed="$("$bin_dir/ferretdb" --version 2>/dev/null || true)"
+if [ -x "$bin_dir/ferretdb" ] && [[ "$installed" == *"${version#v}"* ]]; then
   echo "ferretdb $version is already built at $bin_dir/ferretdb"
   exit 0
 fi
@@ -33,4 +36,5 @@ echo "$version" > "$src_dir/build/version/version.txt"
 echo "[3/3] compiling (the first build takes a few minutes)"
 mkdir -p "$bin_dir"
 (cd "$src_dir" && GOBIN="$bin_dir" GOFLAGS=-mod=mod go install ./cmd/ferretdb)
-"$bin_dir/ferretdb" --version | head -1
+built="$("$bin_dir/ferretdb" --version)"
+echo "${built%%$'\n'*}"
