@@ -10,7 +10,10 @@ export function plansFile(overrides: Record<string, Record<string, number>>): st
   return file;
 }
 
-/** A FREE plan roomy enough that fixture building is never throttled. */
+/**
+ * A FREE plan roomy enough that fixture building is never throttled, and whose database time
+ * outlasts the embedded server's full scans on a busy machine.
+ */
 export const ROOMY_FREE = {
-  FREE: { maximumAvailable: 1_000_000, restoreRate: 100_000, concurrency: 64 },
+  FREE: { maximumAvailable: 1_000_000, restoreRate: 100_000, concurrency: 64, dbTimeMs: 30_000 },
 };
