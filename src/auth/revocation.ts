@@ -43,6 +43,7 @@ export class RevocationRegistry {
   private pollTimer: NodeJS.Timeout | null = null;
   private lastSweepMs = 0;
   private broadcast: Broadcast | null = null;
+  private polling = false;
 
   constructor(
     masterDb: Db,
@@ -154,10 +155,15 @@ export class RevocationRegistry {
   }
 
   private async pollSafely(): Promise<void> {
+    // One poll at a time: on a slow master, overlapping polls would only queue behind each other.
+    if (this.polling) return;
+    this.polling = true;
     try {
       await this.poll();
     } catch (error) {
       this.log.warn({ err: error }, 'revocation poll failed; retrying');
+    } finally {
+      this.polling = false;
     }
   }
 

@@ -32,6 +32,8 @@ export class OrganizationRepository {
     await this.collection.createIndex({ slug: 1 }, { unique: true });
     await this.collection.createIndex({ state: 1, stateChangedAt: 1 });
     await this.collection.createIndex({ plan: 1, _id: 1 });
+    // Every replica polls for suspended organizations a few times a second.
+    await this.collection.createIndex({ suspended: 1 });
   }
 
   /** Inserts a new organization; SlugTakenError when its slug exists. */

@@ -16,6 +16,7 @@ export class SuspensionRegistry {
   private suspended = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private broadcast: Broadcast | null = null;
+  private polling = false;
 
   constructor(
     private readonly organizations: Collection<OrganizationDocument>,
@@ -58,6 +59,17 @@ export class SuspensionRegistry {
   }
 
   private async poll(): Promise<void> {
+    // A slow master must not pile polls up on itself: one at a time, the next tick skips.
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.readSuspended();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async readSuspended(): Promise<void> {
     const found = await this.organizations
       .find({ suspended: true }, { projection: { _id: 1 } })
       .toArray();

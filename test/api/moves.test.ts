@@ -29,7 +29,7 @@ beforeAll(async () => {
     MONGODB_CLUSTERS: `east=${east.uri('tg_east')}`,
     MOVE_PROPAGATION_MS: '500',
     MOVE_CLEANUP_DELAY_MS: '1000',
-    MOVE_STALE_AFTER_MS: '5000',
+    MOVE_STALE_AFTER_MS: '10000',
   };
 }, 60_000);
 
