@@ -15,6 +15,7 @@ const REDACTED_PATHS = [
   'refreshToken',
   'authorization',
   'secret',
+  'privateKey',
   '*.password',
   '*.newPassword',
   '*.currentPassword',
@@ -23,11 +24,13 @@ const REDACTED_PATHS = [
   '*.refreshToken',
   '*.authorization',
   '*.secret',
+  '*.privateKey',
   'headers.authorization',
   'headers["x-operator-key"]',
   'variables.input.password',
   'variables.input.newPassword',
   'variables.input.currentPassword',
+  'variables.input.refreshToken',
 ];
 
 /** The root pino logger; components take a child with `component` set. */

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import { MongoServerError, type Collection, type Db, type UpdateFilter } from 'mongodb';
 
 import type { Logger } from '../logger.js';
 import type { Broadcast } from '../storage/broadcast.js';
@@ -20,6 +20,8 @@ interface RevocationDocument {
 
 /** The pub/sub channel of revocations (with REDIS_URL). */
 const CHANNEL = 'tenantgate:revocations';
+/** MongoDB's duplicate key error. */
+const DUPLICATE_KEY = 11000;
 
 /** How often the master database is polled for revocations made by other replicas. */
 const POLL_INTERVAL_MS = 400;
@@ -119,9 +121,22 @@ export class RevocationRegistry {
             $set: { kind: entry.kind, subject: entry.subject, changedAt },
           }
         : { $set: { ...entry, changedAt } };
-    await this.collection.updateOne({ _id }, update, { upsert: true });
+    await this.upsert(_id, update);
     this.apply({ ...entry, _id, changedAt });
     await this.broadcast?.publish(CHANNEL, { ...entry, expiresAt: entry.expiresAt.toISOString() });
+  }
+
+  /**
+   * Two replicas revoking the same subject at once may both try the upsert's insert, and one
+   * meets the duplicate key: the entry then exists, so the same update, run again, lands on it.
+   */
+  private async upsert(_id: string, update: UpdateFilter<RevocationDocument>): Promise<void> {
+    try {
+      await this.collection.updateOne({ _id }, update, { upsert: true });
+    } catch (error) {
+      if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
+      await this.collection.updateOne({ _id }, update, { upsert: true });
+    }
   }
 
   /** A revocation another replica broadcast: applied at once, before the next poll. */

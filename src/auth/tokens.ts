@@ -1,6 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
+
+import type { SigningKeySet } from './signing-keys.js';
 
 /** The roles of the contract, highest first. */
 export type Role = 'OWNER' | 'ADMIN' | 'MEMBER';
@@ -25,44 +27,44 @@ export interface IssuedToken {
 
 const ISSUER = 'tenantgate';
 const AUDIENCE = 'tenantgate';
-const ALGORITHM = 'HS256';
 const ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'MEMBER'];
 /** Verified tokens remembered per process (oldest forgotten first). */
 const VERIFIED_CACHE_SIZE = 10_000;
 /** Allowed clock skew between replicas, in seconds. */
 const CLOCK_TOLERANCE_S = 5;
 
-/** Signs and verifies access tokens: HS256 only, issuer, audience and every claim required. */
+/**
+ * Signs and verifies access tokens with a key set: the set's signer signs, the key a token's
+ * `kid` names verifies it in that key's one algorithm; issuer, audience and every claim required.
+ */
 export class TokenService {
-  private readonly keyId: string;
   private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
-    private readonly secret: Uint8Array,
+    private readonly keys: SigningKeySet,
     private readonly ttlMs: number,
-  ) {
-    this.keyId = createHash('sha256').update(secret).digest('hex').slice(0, 12);
-  }
+  ) {}
 
   /** Issues a token for a member of a tenant. */
   async issue(subject: Omit<TokenClaims, 'tokenId' | 'issuedAtMs' | 'expiresAtMs'>) {
     const issuedAtS = Math.floor(Date.now() / 1000);
     const expiresAtS = issuedAtS + Math.ceil(this.ttlMs / 1000);
     const tokenId = randomUUID();
+    const signer = this.keys.signer;
 
     const token = await new SignJWT({
       tid: subject.tenantId,
       role: subject.role,
       gen: subject.generation,
     })
-      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: this.keyId })
+      .setProtectedHeader({ alg: signer.alg, typ: 'JWT', kid: signer.kid })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setSubject(subject.memberId)
       .setJti(tokenId)
       .setIssuedAt(issuedAtS)
       .setExpirationTime(expiresAtS)
-      .sign(this.secret);
+      .sign(signer.signWith);
 
     const claims = {
       ...subject,
@@ -77,7 +79,8 @@ export class TokenService {
    * Verifies a compact JWT; null for anything malformed, expired, forged or of another shape.
    * A token verified once is remembered until it expires: the signature of the same string
    * cannot change, and skipping the HMAC saves most of what a refused request costs. Revocation
-   * is checked by the caller on every request regardless.
+   * is checked by the caller on every request regardless. The key set is fixed for the life of
+   * the process, so a remembered token's key cannot have been removed meanwhile.
    */
   async verify(token: string): Promise<TokenClaims | null> {
     const remembered = this.verified.get(token);
@@ -97,8 +100,13 @@ export class TokenService {
 
   private async verifySignature(token: string): Promise<TokenClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
-        algorithms: [ALGORITHM],
+      const key = this.keys.verifierOf(decodeProtectedHeader(token).kid);
+      if (!key) return null;
+
+      // Pinning the key's own algorithm is what stops alg confusion: an HS256 token naming an
+      // EdDSA key's kid is refused here, before its public key could be used as a secret.
+      const { payload } = await jwtVerify(token, key.verifyWith, {
+        algorithms: [key.alg],
         issuer: ISSUER,
         audience: AUDIENCE,
         clockTolerance: CLOCK_TOLERANCE_S,

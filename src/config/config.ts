@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
+import { readSigningKeysFile } from '../auth/signing-keys-file.js';
+import { SigningKeySet, keyFromSecret } from '../auth/signing-keys.js';
 import { parseDurationMs } from './duration.js';
 
 /** One MongoDB cluster tenants can be placed on. */
@@ -25,12 +27,17 @@ export interface Config {
   extraClusters: ClusterConfig[];
   /** Shared state for quotas, limits and revocation; null keeps it in process. */
   redisUrl: string | null;
-  /** HS256 secret bytes. */
-  jwtSecret: Uint8Array;
-  /** True when the secret was generated because none was configured. */
+  /**
+   * Keys that sign and verify access tokens: the one HS256 key of `JWT_SECRET`, or the list of
+   * `JWT_KEYS_FILE` (see src/auth/signing-keys-file.ts for its fields).
+   */
+  signingKeys: SigningKeySet;
+  /** True when the secret was generated because neither JWT_SECRET nor JWT_KEYS_FILE was set. */
   jwtSecretGenerated: boolean;
   /** Access token lifetime in milliseconds; default 30 minutes. */
   jwtTtlMs: number;
+  /** Refresh token lifetime in milliseconds (`JWT_REFRESH_TTL`); default 30 days. */
+  jwtRefreshTtlMs: number;
   /** Operator API key; null turns the operator API off. */
   operatorApiKey: string | null;
   /** Path of a JSON plan table overriding the built-in one. */
@@ -79,8 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readInteger(env, 'PORT', 4000, 0, 65535, problems);
   const mongodbUri = readMongoUri(env.MONGODB_URI, 'MONGODB_URI', problems);
   const extraClusters = readClusters(env.MONGODB_CLUSTERS, problems);
-  const { jwtSecret, jwtSecretGenerated } = readJwtSecret(env, production, problems);
+  const { signingKeys, jwtSecretGenerated } = readSigningKeys(env, production, problems);
   const jwtTtlMs = readDuration(env, 'JWT_TTL', '30m', problems);
+  const jwtRefreshTtlMs = readDuration(env, 'JWT_REFRESH_TTL', '30d', problems);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -102,9 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     extraClusters,
     mongodbPoolSize: readInteger(env, 'MONGODB_POOL_SIZE', 50, 1, 1_000, problems),
     redisUrl: readRedisUrl(env.REDIS_URL, problems),
-    jwtSecret,
+    signingKeys,
     jwtSecretGenerated,
     jwtTtlMs,
+    jwtRefreshTtlMs,
     operatorApiKey,
     plansFile: env.PLANS_FILE || null,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
@@ -193,20 +202,38 @@ function readClusters(text: string | undefined, problems: string[]): ClusterConf
   return clusters;
 }
 
-function readJwtSecret(
+/**
+ * `JWT_SECRET` (one HS256 key) or `JWT_KEYS_FILE` (a list, for rotation and EdDSA/ES256). Both
+ * at once is refused: which key signs would depend on a rule the operator has to remember.
+ */
+function readSigningKeys(
   env: NodeJS.ProcessEnv,
   production: boolean,
   problems: string[],
-): { jwtSecret: Uint8Array; jwtSecretGenerated: boolean } {
+): { signingKeys: SigningKeySet; jwtSecretGenerated: boolean } {
   const text = env.JWT_SECRET;
-  if (text) {
+  const keysFile = env.JWT_KEYS_FILE;
+  if (text && keysFile) {
+    problems.push(
+      'JWT_SECRET and JWT_KEYS_FILE are both set: keep one (list the secret in the file)',
+    );
+  } else if (keysFile) {
+    const signingKeys = readSigningKeysFile(keysFile, problems);
+    if (signingKeys) return { signingKeys, jwtSecretGenerated: false };
+  } else if (text) {
     const jwtSecret = new TextEncoder().encode(text);
     if (jwtSecret.byteLength < 32) problems.push('JWT_SECRET must be at least 32 bytes long');
-    return { jwtSecret, jwtSecretGenerated: false };
+    return {
+      signingKeys: new SigningKeySet([keyFromSecret(jwtSecret)]),
+      jwtSecretGenerated: false,
+    };
+  } else if (production) {
+    problems.push('JWT_SECRET or JWT_KEYS_FILE is required when NODE_ENV=production');
   }
 
-  if (production) problems.push('JWT_SECRET is required when NODE_ENV=production');
-  return { jwtSecret: new Uint8Array(randomBytes(32)), jwtSecretGenerated: true };
+  // Also the stand-in when the configured keys have problems: the start stops before using it.
+  const generated = new Uint8Array(randomBytes(32));
+  return { signingKeys: new SigningKeySet([keyFromSecret(generated)]), jwtSecretGenerated: true };
 }
 
 function readSwitch(

@@ -11,6 +11,7 @@ import type { RequestContext } from '../schema/context.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import { createErrorFormatter } from './format-error.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
+import { registerJwksRoute } from './jwks.js';
 import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
 import { operationLogPlugin } from './operation-log.js';
 import { defaultPlaygroundFolder, registerPlayground } from './playground.js';
@@ -75,6 +76,7 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy);
   registerHealthRoutes(app, readiness);
   registerMetricsRoute(app, metrics);
+  registerJwksRoute(app, config.signingKeys);
   registerPlayground(app, defaultPlaygroundFolder());
   app.use(
     '/graphql',

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { PasswordHasher } from '../auth/passwords.js';
+import { RefreshTokenStore } from '../auth/refresh-tokens.js';
 import { RevocationRegistry } from '../auth/revocation.js';
 import { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
@@ -41,6 +42,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       'JWT_SECRET is not set: using a random per-process secret; tokens die with this process',
     );
   }
+  logSigningKeys(config, log);
 
   const embedded = config.mongodbUri
     ? null
@@ -134,6 +136,13 @@ async function createServices(
     log.child({ component: 'revocation' }),
   );
   await revocations.start(broadcast ?? undefined);
+  const refreshTokens = new RefreshTokenStore(
+    masterDb,
+    config.jwtRefreshTtlMs,
+    revocations,
+    log.child({ component: 'refresh-tokens' }),
+  );
+  await refreshTokens.start();
 
   const placements = new PlacementResolver(clusters);
   const moves = new MoveRegistry(masterDb);
@@ -177,8 +186,9 @@ async function createServices(
   return {
     log,
     passwords: new PasswordHasher(config.scryptCostLog2),
-    tokens: new TokenService(config.jwtSecret, config.jwtTtlMs),
+    tokens: new TokenService(config.signingKeys, config.jwtTtlMs),
     revocations,
+    refreshTokens,
     organizations,
     members,
     lifecycle,
@@ -199,6 +209,15 @@ async function createServices(
   };
 }
 
+/** Names the keys (never their material), so an operator can follow a rotation in the log. */
+function logSigningKeys(config: Config, log: Logger): void {
+  const { signer, keys } = config.signingKeys;
+  log.info(
+    { signingKid: signer.kid, verifyingKids: keys.map((key) => `${key.kid} (${key.alg})`) },
+    `access tokens are signed with key "${signer.kid}" (${signer.alg})`,
+  );
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -215,6 +234,7 @@ async function stop(
   await apollo.stop(); // stops accepting, lets in-flight operations finish (drain plugin)
   services.lifecycle.stop();
   services.revocations.stop();
+  services.refreshTokens.stop();
   services.suspensions.stop();
   services.mover.stop();
   await services.usage.stop().catch(() => undefined);

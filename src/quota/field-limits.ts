@@ -14,12 +14,16 @@ export interface FieldLimitRule {
   per: 'address' | 'email';
 }
 
-/** The contract's per-field limits (section 5). */
+/** The contract's per-field limits (section 5), and ours beside them. */
 export const FIELD_LIMIT_RULES = Object.freeze({
   loginPerAddress: { max: 100, windowMs: 60_000, per: 'address' },
   loginFailuresPerEmail: { max: 10, windowMs: 15 * 60_000, per: 'email' },
   createOrganizationPerAddress: { max: 20, windowMs: 60 * 60_000, per: 'address' },
   organizationByNamePerAddress: { max: 120, windowMs: 60_000, per: 'address' },
+  // Beside the contract's: a session refreshes about once per access token lifetime, so 60 a
+  // minute serves 1,800 sessions behind one address at the default 30 minutes, and bounds the
+  // database work (a few commands per call) that anyone can cause without a token.
+  refreshTokenPerAddress: { max: 60, windowMs: 60_000, per: 'address' },
 } satisfies Record<string, FieldLimitRule>);
 
 export type FieldLimitName = keyof typeof FIELD_LIMIT_RULES;

@@ -1,4 +1,5 @@
 import type { PasswordHasher } from '../auth/passwords.js';
+import type { RefreshTokenStore } from '../auth/refresh-tokens.js';
 import type { RevocationRegistry } from '../auth/revocation.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,8 @@ export interface GatewayServices {
   passwords: PasswordHasher;
   tokens: TokenService;
   revocations: RevocationRegistry;
+  /** Rotating refresh tokens, their families and reuse detection. */
+  refreshTokens: RefreshTokenStore;
   organizations: OrganizationRepository;
   members: MemberRepository;
   lifecycle: OrganizationLifecycle;

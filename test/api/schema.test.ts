@@ -16,7 +16,12 @@ import { startGateway, type TestGateway } from '../support/gateway.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const PUBLIC_FIELDS = new Set(['organizationByName', 'createOrganization', 'login']);
+const PUBLIC_FIELDS = new Set([
+  'organizationByName',
+  'createOrganization',
+  'login',
+  'refreshToken',
+]);
 
 let gateway: TestGateway;
 

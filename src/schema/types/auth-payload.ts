@@ -12,6 +12,14 @@ import {
 } from 'type-graphql';
 import { DateTime as GraphQLDateTime } from '../date-time.js';
 
+import type { IssuedToken } from '../../auth/tokens.js';
+import {
+  REFRESH_TOKEN_LENGTH,
+  REFRESH_TOKEN_PREFIX,
+  isRefreshTokenShaped,
+  type IssuedRefreshToken,
+  type RefreshTokenRecord,
+} from '../../auth/refresh-tokens.js';
 import { ErrorCode, badInput, clientError, unauthenticated } from '../../errors.js';
 import { EmailTakenError } from '../../tenancy/members.js';
 import type { MemberDocument, OrganizationDocument } from '../../tenancy/models.js';
@@ -29,6 +37,15 @@ export class AuthPayload {
 
   @Field(() => GraphQLDateTime)
   expiresAt!: Date;
+
+  @Field(() => String, {
+    description:
+      'Single use: exchange it with refreshToken for a new pair before refreshExpiresAt. Keep it secret.',
+  })
+  refreshToken!: string;
+
+  @Field(() => GraphQLDateTime)
+  refreshExpiresAt!: Date;
 
   @Field(() => Member)
   member!: Member;
@@ -67,7 +84,15 @@ export class ChangePasswordInput {
   newPassword!: string;
 }
 
+@InputType()
+export class RefreshTokenInput {
+  @Field(() => String)
+  refreshToken!: string;
+}
+
 const WRONG_LOGIN = 'Wrong email or password.';
+/** One answer for an unknown, expired, revoked or reused refresh token: they are not told apart. */
+const REFRESH_REFUSED = 'The refresh token is invalid, expired or revoked; log in again.';
 
 @Resolver(() => AuthPayload)
 export class AuthResolver {
@@ -130,21 +155,47 @@ export class AuthResolver {
       throw unauthenticated(WRONG_LOGIN);
 
     await failure.forget();
-    if (organization.suspended) {
-      throw clientError(
-        ErrorCode.SUSPENDED,
-        'This organization is suspended; contact the service operator.',
-        { httpStatus: 403 },
-      );
-    }
+    if (organization.suspended) throw organizationSuspended();
     return issue(context, member, organization);
   }
 
+  @Mutation(() => AuthPayload, {
+    description:
+      'Public: uses a refresh token once, for a new access token and a new refresh token of the same session. Send it without a bearer token.',
+  })
+  async refreshToken(
+    @Arg('input', () => RefreshTokenInput) input: RefreshTokenInput,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<AuthPayload> {
+    // Checked before the limit counts it: a malformed token costs no database work.
+    const presented = refreshTokenOf('refreshToken', input.refreshToken);
+    const { refreshTokens, tokens, fieldLimits } = context.services;
+    await fieldLimits.attempt('refreshTokenPerAddress', { context, info });
+
+    const record = await refreshTokens.present(presented);
+    if (!record) throw unauthenticated(REFRESH_REFUSED);
+    const { member, organization } = await currentSessionOf(context, record);
+
+    // Signed before the token is used, so that using it is the last step that can fail.
+    const access = await tokens.issue(subjectOf(member, organization));
+    const refresh = await refreshTokens.rotate(record, access.claims);
+    if (!refresh) throw unauthenticated(REFRESH_REFUSED);
+    return payloadOf(access, refresh, member, organization);
+  }
+
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Revokes the token that made this request.' })
+  @Mutation(() => Boolean, {
+    description: 'Revokes the token that made this request, and the refresh tokens of its session.',
+  })
   async logout(@Ctx() context: RequestContext): Promise<boolean> {
     const session = requireSession(context);
-    await context.services.revocations.revokeToken(session.claims);
+    const { refreshTokens, revocations } = context.services;
+
+    // The family first: it revokes this access token too, and a crash after it leaves no
+    // refresh token to mint another.
+    await refreshTokens.endFamilyOf(session.claims.tokenId);
+    await revocations.revokeToken(session.claims);
     return true;
   }
 
@@ -178,21 +229,79 @@ export class AuthResolver {
   }
 }
 
+/** A new session: an access token and the first refresh token of a new family. */
 async function issue(
   context: RequestContext,
   member: MemberDocument,
   organization: OrganizationDocument,
 ): Promise<AuthPayload> {
-  const { token, claims } = await context.services.tokens.issue({
+  const { tokens, refreshTokens } = context.services;
+  const access = await tokens.issue(subjectOf(member, organization));
+  const refresh = await refreshTokens.startFamily(access.claims);
+  return payloadOf(access, refresh, member, organization);
+}
+
+function subjectOf(member: MemberDocument, organization: OrganizationDocument) {
+  return {
     memberId: member._id.toHexString(),
     tenantId: organization._id.toHexString(),
     role: member.role,
     generation: member.tokenGeneration,
-  });
+  };
+}
+
+function payloadOf(
+  access: IssuedToken,
+  refresh: IssuedRefreshToken,
+  member: MemberDocument,
+  organization: OrganizationDocument,
+): AuthPayload {
   return {
-    token,
-    expiresAt: new Date(claims.expiresAtMs),
+    token: access.token,
+    expiresAt: new Date(access.claims.expiresAtMs),
+    refreshToken: refresh.token,
+    refreshExpiresAt: refresh.expiresAt,
     member: toMember(member),
     organization: toOrganization(organization),
   };
+}
+
+/**
+ * The member and organization of a refresh token as they are now, read from the master. The
+ * member must still exist with the generation the token was issued in (a password or role change
+ * raises it, ending every other session), and the organization must be active. A suspended one
+ * is SUSPENDED, as its access tokens are (the registry they are checked against is a copy of the
+ * same field, polled); the token is not used, and refreshes again once the tenant is resumed.
+ */
+async function currentSessionOf(context: RequestContext, record: RefreshTokenRecord) {
+  const { members, organizations } = context.services;
+  const organization = await organizations.findFresh(record.tenantId);
+  const [member] = await members.findInOrganization(record.tenantId, [record.memberId]);
+
+  if (!organization || organization.state !== 'active') throw unauthenticated(REFRESH_REFUSED);
+  if (!member || member.tokenGeneration !== record.generation) {
+    throw unauthenticated(REFRESH_REFUSED);
+  }
+  if (organization.suspended) throw organizationSuspended();
+  return { member, organization };
+}
+
+/** Checks a presented refresh token's shape; never echoes it. */
+function refreshTokenOf(field: string, raw: string): string {
+  if (!isRefreshTokenShaped(raw)) {
+    throw badInput(
+      field,
+      `"${field}" is not a refresh token: it is ${REFRESH_TOKEN_LENGTH} characters long and starts with "${REFRESH_TOKEN_PREFIX}".`,
+    );
+  }
+  return raw;
+}
+
+/** SUSPENDED with 403, as a suspended organization's access tokens get. */
+function organizationSuspended() {
+  return clientError(
+    ErrorCode.SUSPENDED,
+    'This organization is suspended; contact the service operator.',
+    { httpStatus: 403 },
+  );
 }
