@@ -1,12 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 
 import type { RequestContext } from '../schema/context.js';
+import { currentCommandTally } from '../storage/command-attribution.js';
 import type { OperationRecorder } from './metrics.js';
 
 /**
- * One info line per operation: its name, type, duration, outcome and error codes, on the
- * request's logger (which carries requestId and tenantId). Variables are never logged: they hold
- * passwords.
+ * One info line per operation: its name, type, duration, outcome, error codes and the database
+ * commands it issued (`dbCommands`), on the request's logger (which carries requestId and
+ * tenantId). Variables are never logged: they hold passwords.
  */
 export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlugin<RequestContext> {
   return {
@@ -29,6 +30,8 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
             ),
           ];
           const cost = await contextValue.quotaSettled?.catch(() => null);
+          // Read after settling, which may itself read the organization; null outside a tally.
+          const dbCommands = currentCommandTally()?.commands ?? null;
 
           const outcome = outcomeOf(codes);
           metrics.recordOperation({
@@ -51,6 +54,7 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
               ...(cost
                 ? { requestedCost: cost.requestedQueryCost, actualCost: cost.actualQueryCost }
                 : {}),
+              dbCommands,
             },
             'operation',
           );

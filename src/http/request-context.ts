@@ -8,14 +8,20 @@ import type { Logger } from '../logger.js';
 import type { RequestContext, Session, TenantScope } from '../schema/context.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import { createLoaders } from '../schema/loaders.js';
+import { startCommandTally, type CommandTally } from '../storage/command-attribution.js';
 import { Deadline } from '../tenancy/deadline.js';
 
 /** Builds the context of one request: its id, logger, session and lazily opened tenant scope. */
 export function createRequestContext(services: GatewayServices) {
   return async ({ req }: { req: Request }): Promise<RequestContext> => {
+    // Before the first await: from here on, database commands of this flow are this request's.
+    const commands = startCommandTally();
     const requestId = requestIdOf(req);
     const operator = isOperator(req, services.operatorKeyDigest);
-    const session = await sessionOf(req, services);
+    const session = await sessionOf(req, services).catch((error: unknown) => {
+      logRefusal(services.log, requestId, error, commands);
+      throw error;
+    });
     const tenantId = session?.tenantId.toHexString();
     const log = services.log.child({ requestId, ...(tenantId ? { tenantId } : {}) });
 
@@ -34,6 +40,25 @@ export function createRequestContext(services: GatewayServices) {
   };
 }
 
+/**
+ * A request refused for its token never reaches Apollo's operation pipeline, so the operation
+ * line is not written for it: this line stands in, with the database commands it cost (none, as
+ * the contract requires of checking a token).
+ */
+function logRefusal(log: Logger, requestId: string, error: unknown, commands: CommandTally): void {
+  const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
+  log.info(
+    {
+      component: 'graphql',
+      requestId,
+      outcome: 'error',
+      errorCodes: [String(code ?? ErrorCode.INTERNAL_SERVER_ERROR)],
+      dbCommands: commands.commands,
+    },
+    'request refused',
+  );
+}
+
 /** Compares the X-Operator-Key header with the configured key in constant time. */
 function isOperator(req: Request, keyDigest: Buffer | null): boolean {
   const given = req.headers['x-operator-key'];
@@ -41,7 +66,8 @@ function isOperator(req: Request, keyDigest: Buffer | null): boolean {
   return timingSafeEqual(createHash('sha256').update(given).digest(), keyDigest);
 }
 
-function requestIdOf(req: Request): string {
+/** The caller's X-Request-Id when well formed, else a fresh one. */
+export function requestIdOf(req: Request): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
 }

@@ -12,9 +12,15 @@ export interface Broadcast {
 /**
  * Broadcast through Redis pub/sub, on a connection of its own (a subscribed connection can do
  * nothing else). A message lost while Redis is away is made up for by the pollers.
+ *
+ * The subscribing connection queues its SUBSCRIBE until it is connected and keeps it queued while
+ * Redis is away (the main connection refuses at once instead): a subscription sent in the
+ * moment before the new connection is up would otherwise fail, and that replica would hear no
+ * broadcast for the rest of its life. Once subscribed, ioredis subscribes again after each
+ * reconnection.
  */
 export function redisBroadcast(redis: Redis, log: Logger): Broadcast {
-  const subscriber = redis.duplicate();
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
   const handlers = new Map<string, (message: unknown) => void>();
   subscriber.on('message', (channel: string, text: string) => {
     try {
@@ -24,6 +30,12 @@ export function redisBroadcast(redis: Redis, log: Logger): Broadcast {
     }
   });
   subscriber.on('error', () => undefined); // reported once by the main connection
+  // Every channel is asked for again each time the connection is up, whatever a reconnection
+  // kept: a connection dropped while its first SUBSCRIBE was under way came back without it.
+  // Subscribing twice to a channel changes nothing.
+  subscriber.on('ready', () => {
+    if (handlers.size > 0) void subscriber.subscribe(...handlers.keys()).catch(() => undefined);
+  });
 
   return {
     async publish(channel, message) {
@@ -31,7 +43,9 @@ export function redisBroadcast(redis: Redis, log: Logger): Broadcast {
     },
     async subscribe(channel, onMessage) {
       handlers.set(channel, onMessage);
-      await subscriber
+      // Not awaited: with Redis away at start the subscription waits for it, and the start must
+      // not; the pollers cover the time until it is in place.
+      void subscriber
         .subscribe(channel)
         .catch((error: Error) =>
           log.warn({ err: { message: error.message }, channel }, 'subscribe failed; polling only'),

@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 
 import type { Logger } from '../logger.js';
+import { attributeCommand } from './command-attribution.js';
 
 /** How many commands of one name went to one kind of collection. */
 export interface CommandCount {
@@ -44,6 +45,8 @@ export class ClusterSet {
     });
     const commandCounts = new Map<string, CommandCount>();
     client.on('commandStarted', (event) => {
+      // Emitted synchronously in the flow that sent the command, so it counts for its request.
+      attributeCommand();
       const collection = collectionKind(event.command[event.commandName]);
       const key = `${event.commandName}/${collection}`;
       const entry = commandCounts.get(key) ?? { command: event.commandName, collection, count: 0 };
