@@ -18,9 +18,12 @@ import { defaultPlaygroundFolder, registerPlayground } from './playground.js';
 import { hideSuggestionsPlugin } from './suggestions.js';
 import { createPayerOf } from './quota-payer.js';
 import { quotaPlugin } from '../quota/quota-plugin.js';
+import { PricedDocuments } from '../quota/priced-documents.js';
+import { ThrottleMemo } from '../quota/throttle-memo.js';
 import { DOCUMENT_LIMITS } from '../quota/limits.js';
 import type { QuotaState } from '../quota/shared-state.js';
 import { createRequestContext } from './request-context.js';
+import { throttleGate } from './throttle-gate.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
 export const BODY_LIMIT = '1mb';
@@ -35,6 +38,8 @@ export async function createApp(
   metrics: GatewayMetrics,
   quotaState: QuotaState,
 ): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> {
+  const memo = new ThrottleMemo();
+  const documents = new PricedDocuments();
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError: createErrorFormatter(services.log.child({ component: 'graphql' })),
@@ -57,6 +62,8 @@ export async function createApp(
                 if (payer.tenantId)
                   services.usage.record(payer.tenantId, actualCost ?? 0, throttled);
               },
+              memo,
+              documents,
               log: services.log.child({ component: 'quota' }),
             }),
           ]
@@ -81,6 +88,7 @@ export async function createApp(
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
+    ...(config.quotasEnabled ? [throttleGate({ schema, services, memo, documents, metrics })] : []),
     expressMiddleware(apollo, { context: createRequestContext(services) }),
   );
   app.use(bodyErrors);

@@ -24,9 +24,18 @@ export function tooComplex(violation: ComplexityViolation) {
 export function throttled(requestedCost: number, available: number, retryAfterMs: number) {
   return clientError(
     ErrorCode.THROTTLED,
-    `This operation costs ${requestedCost} points and the budget holds ${Math.floor(available)}; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
-    { httpStatus: 429, headers: retryAfterHeader(retryAfterMs), extensions: { retryAfterMs } },
+    throttledMessage(requestedCost, available, retryAfterMs),
+    {
+      httpStatus: 429,
+      headers: retryAfterHeader(retryAfterMs),
+      extensions: { retryAfterMs },
+    },
   );
+}
+
+/** The message of THROTTLED, also for answers written without a GraphQLError (the HTTP gate). */
+export function throttledMessage(requestedCost: number, available: number, retryAfterMs: number) {
+  return `This operation costs ${requestedCost} points and the budget holds ${Math.floor(available)}; retry in ${Math.ceil(retryAfterMs / 1000)} s.`;
 }
 
 /** THROTTLED on one field, beside the fields that ran (HTTP 200). */
@@ -47,6 +56,7 @@ export function concurrencyLimited(concurrency: number, retryAfterMs: number) {
   );
 }
 
-function retryAfterHeader(retryAfterMs: number): Record<string, string> {
+/** Retry-After in whole seconds, at least 1. */
+export function retryAfterHeader(retryAfterMs: number): Record<string, string> {
   return { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
 }

@@ -9,6 +9,8 @@ import type { LimitViolation } from './limits.js';
 import type { QuotaContextFields, QuotaPayer } from './payer.js';
 import { concurrencyLimited, throttled, tooComplex } from './quota-errors.js';
 import { SourceLimits } from './source-limits.js';
+import type { PricedDocuments } from './priced-documents.js';
+import type { ThrottleMemo } from './throttle-memo.js';
 import type { BucketLimits, BucketStore } from './token-bucket.js';
 
 /** How one operation settled, for usage metering. */
@@ -28,6 +30,10 @@ export interface QuotaPipelineOptions<TContext> {
   payerOf(context: TContext): Promise<QuotaPayer | null>;
   /** Called once per charged operation after it settled. */
   onSettled?(operation: SettledOperation): void;
+  /** Refusals remembered per payer, so a flood from an empty bucket is refused from memory. */
+  memo: ThrottleMemo;
+  /** Filled with every admitted document, for the HTTP gate to price requests from. */
+  documents: PricedDocuments;
   log: Logger;
 }
 
@@ -38,6 +44,8 @@ interface Charge {
   taken: boolean;
   slot: ConcurrencySlot | null;
   throttled: boolean;
+  /** What the bucket held when it refused, so the answer needs no second look at it. */
+  availableWhenRefused: number | null;
   /** A document limit the source broke, found before Apollo parsed it. */
   violation: LimitViolation | null;
 }
@@ -65,6 +73,7 @@ export function quotaPlugin<TContext extends QuotaContextFields>(
         taken: false,
         slot: null,
         throttled: false,
+        availableWhenRefused: null,
         violation: null,
       };
 
@@ -92,11 +101,12 @@ async function admit<TContext extends QuotaContextFields>(
   charge: Charge,
   requestContext: GraphQLRequestContext<TContext>,
 ): Promise<void> {
-  const { document, operationName, request, contextValue } = requestContext;
+  const { document, operationName, request, contextValue, source } = requestContext;
   if (!document) return;
 
   charge.payer = await options.payerOf(contextValue);
   if (charge.violation) throw tooComplex(charge.violation);
+  if (source !== undefined) options.documents.remember(source, document);
   if (!charge.payer) return;
 
   const { payer } = charge;
@@ -109,11 +119,21 @@ async function admit<TContext extends QuotaContextFields>(
     });
   }
 
+  const known = options.memo.refusalOf(payer.key, charge.requestedCost, Date.now());
+  if (known) {
+    charge.throttled = true;
+    charge.availableWhenRefused = known.available;
+    throw throttled(charge.requestedCost, known.available, known.retryAfterMs);
+  }
+
   const take = await options.buckets.take(payer.key, charge.requestedCost, bucketLimits(payer));
   if (!take.admitted) {
+    options.memo.remember(payer, take.available, Date.now());
     charge.throttled = true;
+    charge.availableWhenRefused = take.available;
     throw throttled(charge.requestedCost, take.available, take.retryAfterMs);
   }
+  options.memo.forget(payer.key);
   charge.taken = true;
 
   charge.slot = await options.slots.acquire(
@@ -158,7 +178,9 @@ async function settle<TContext extends QuotaContextFields>(
     );
     await refund(options, charge, Math.max(0, charge.requestedCost - spent));
   }
-  const available = await options.buckets.peek(payer.key, bucketLimits(payer)).catch(() => 0);
+  const available =
+    charge.availableWhenRefused ??
+    (await options.buckets.peek(payer.key, bucketLimits(payer)).catch(() => 0));
   const cost = costExtension(
     charge.requestedCost,
     charge.taken ? spent : null,
@@ -183,6 +205,7 @@ async function refund<TContext>(
   points: number,
 ): Promise<void> {
   if (!charge.payer || points <= 0) return;
+  options.memo.forget(charge.payer.key);
   await options.buckets.refund(charge.payer.key, points, bucketLimits(charge.payer));
 }
 

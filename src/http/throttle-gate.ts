@@ -1,0 +1,179 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { getOperationAST, type GraphQLSchema } from 'graphql';
+
+import { ErrorCode } from '../errors.js';
+import { requestedCost } from '../quota/cost.js';
+import { costExtension } from '../quota/cost-extension.js';
+import type { PricedDocuments } from '../quota/priced-documents.js';
+import { retryAfterHeader, throttledMessage } from '../quota/quota-errors.js';
+import type { KnownRefusal, ThrottleMemo } from '../quota/throttle-memo.js';
+import type { GatewayServices } from '../schema/gateway-services.js';
+import type { OperationRecorder } from './metrics.js';
+import { requestIdOf } from './request-context.js';
+
+/** What the gate needs: the same memo and documents the quota pipeline fills. */
+export interface ThrottleGateOptions {
+  schema: GraphQLSchema;
+  services: GatewayServices;
+  memo: ThrottleMemo;
+  documents: PricedDocuments;
+  metrics: OperationRecorder;
+}
+
+/** The media types Apollo answers a single result with, in its order of preference. */
+const RESPONSE_TYPES = ['application/json', 'application/graphql-response+json'];
+
+/**
+ * Refuses, before the GraphQL pipeline, an operation whose payer this replica already knows
+ * cannot pay for it: a known document (validated earlier), priced with this request's own
+ * variables, from a payer whose bucket refused moments ago. The answer is the one the pipeline
+ * would give (429, Retry-After, THROTTLED, `extensions.cost`), metered and logged the same way;
+ * a tenant flooding past its budget then costs the replica little more than parsing HTTP.
+ *
+ * Anything the gate is not sure of goes on to the pipeline: an unknown document, a token that
+ * does not verify, is revoked or suspended (answered there with 401 or 403), the operator, a
+ * batch, an operation above `maxQueryCost` (answered there as QUERY_TOO_COMPLEX).
+ */
+export function throttleGate(options: ThrottleGateOptions): RequestHandler {
+  return (req, res, next) => {
+    refuseIfKnownShort(options, req, res).then((refused) => {
+      if (!refused) next();
+    }, next);
+  };
+}
+
+async function refuseIfKnownShort(
+  options: ThrottleGateOptions,
+  req: Request,
+  res: Response,
+): Promise<boolean> {
+  const startedAt = process.hrtime.bigint();
+  const operation = operationOf(req, options.documents);
+  if (!operation) return false;
+
+  const payerKey = await payerKeyOf(req, options.services);
+  if (!payerKey) return false;
+
+  const cost = requestedCost(
+    options.schema,
+    operation.document,
+    operation.name,
+    operation.variables,
+  );
+  const refusal = options.memo.refusalOf(payerKey, cost, Date.now());
+  if (!refusal || cost > refusal.payer.limits.maxQueryCost) return false;
+
+  const contentType = req.accepts(RESPONSE_TYPES);
+  if (!contentType) return false;
+
+  answer(res, contentType, cost, refusal);
+  account(options, req, operation.name, cost, refusal, startedAt);
+  return true;
+}
+
+interface KnownOperation {
+  document: NonNullable<ReturnType<PricedDocuments['find']>>;
+  name: string | null;
+  variables: Record<string, unknown> | undefined;
+}
+
+/** The single operation of a JSON POST whose document is known, or null. */
+function operationOf(req: Request, documents: PricedDocuments): KnownOperation | null {
+  const body: unknown = req.body;
+  if (req.method !== 'POST' || !isRecord(body) || typeof body.query !== 'string') return null;
+
+  const { operationName, variables } = body;
+  if (operationName != null && typeof operationName !== 'string') return null;
+  if (variables != null && !isRecord(variables)) return null;
+
+  const document = documents.find(body.query);
+  if (!document || !getOperationAST(document, operationName ?? undefined)) return null;
+  return { document, name: operationName ?? null, variables: variables ?? undefined };
+}
+
+/**
+ * The bucket key the pipeline would charge: the token's tenant, or the client address without a
+ * token. Null when the gate must leave the request to the pipeline.
+ */
+async function payerKeyOf(req: Request, services: GatewayServices): Promise<string | null> {
+  if (req.headers['x-operator-key'] !== undefined) return null;
+
+  const header = req.headers.authorization;
+  if (header === undefined || header === '') {
+    return `address:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  }
+
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const claims = match ? await services.tokens.verify(match[1]) : null;
+  if (!claims || services.revocations.isRevoked(claims)) return null;
+  if (services.suspensions.isSuspended(claims.tenantId)) return null;
+  return `tenant:${claims.tenantId}`;
+}
+
+/**
+ * Writes the pipeline's THROTTLED answer by hand: building a GraphQLError (with its stack) was the
+ * largest single cost of a refusal here.
+ */
+function answer(res: Response, contentType: string, cost: number, refusal: KnownRefusal): void {
+  const { limits } = refusal.payer;
+  const { available, retryAfterMs } = refusal;
+  const body = {
+    errors: [
+      {
+        message: throttledMessage(cost, available, retryAfterMs),
+        extensions: { code: ErrorCode.THROTTLED, retryAfterMs },
+      },
+    ],
+    extensions: {
+      cost: costExtension(cost, null, limits.maximumAvailable, available, limits.restoreRate),
+    },
+  };
+
+  res
+    .status(429)
+    .set(retryAfterHeader(retryAfterMs))
+    .type(`${contentType}; charset=utf-8`)
+    .send(JSON.stringify(body));
+}
+
+/** Metrics, usage and the operation's log line, as the pipeline records a THROTTLED operation. */
+function account(
+  options: ThrottleGateOptions,
+  req: Request,
+  operationName: string | null,
+  cost: number,
+  refusal: KnownRefusal,
+  startedAt: bigint,
+): void {
+  const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+  const { payer } = refusal;
+  options.metrics.recordOperation({
+    plan: payer.plan,
+    outcome: 'throttled',
+    durationMs,
+    databaseMs: null,
+    requestedCost: cost,
+    actualCost: null,
+  });
+  if (payer.tenantId) options.services.usage.record(payer.tenantId, 0, true);
+
+  options.services.log.info(
+    {
+      requestId: requestIdOf(req),
+      ...(payer.tenantId ? { tenantId: payer.tenantId } : {}),
+      component: 'graphql',
+      operation: operationName,
+      durationMs: Math.round(durationMs * 100) / 100,
+      outcome: 'error',
+      errorCodes: [ErrorCode.THROTTLED],
+      requestedCost: cost,
+      actualCost: null,
+      refusedBy: 'gate',
+    },
+    'operation',
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
