@@ -68,12 +68,9 @@ export class OrganizationRepository {
   /** Renames; SlugTakenError when the new slug is held by another organization. */
   async rename(id: ObjectId, name: string, slug: string): Promise<OrganizationDocument | null> {
     // A duplicate key on $set is not reported as 11000 by every server, so the slug is checked
-    // first; the unique index still stops a race, with whatever error the server gives.
-    const holder = await this.collection.findOne(
-      { slug, _id: { $ne: id } },
-      { projection: { _id: 1 } },
-    );
-    if (holder) throw new SlugTakenError(slug);
+    // first; the unique index still stops a race, with whatever error the server gives, and a
+    // failed update is called a taken slug only when another organization now holds it.
+    if (await this.slugHeldByOther(slug, id)) throw new SlugTakenError(slug);
 
     try {
       const updated = await this.collection.findOneAndUpdate(
@@ -84,9 +81,19 @@ export class OrganizationRepository {
       this.forget(id);
       return updated;
     } catch (error) {
-      if (error instanceof MongoServerError) throw new SlugTakenError(slug);
+      if (error instanceof MongoServerError && (await this.slugHeldByOther(slug, id))) {
+        throw new SlugTakenError(slug);
+      }
       throw error;
     }
+  }
+
+  private async slugHeldByOther(slug: string, id: ObjectId): Promise<boolean> {
+    const holder = await this.collection.findOne(
+      { slug, _id: { $ne: id } },
+      { projection: { _id: 1 } },
+    );
+    return holder !== null;
   }
 
   /** Sets operator-managed fields (suspension, quota override). */
