@@ -1,4 +1,3 @@
-import type { PushdownReport } from './filter-pushdown.js';
 import { describeOutcomes } from './load-client.js';
 import type { LoadReport } from './load-protocol.js';
 import { markdownTable } from './markdown.js';
@@ -112,26 +111,6 @@ function ratioLine(first: SizeResult, last: SizeResult, withTarget: boolean): st
   const verdict = ratio <= TARGET_RATIO ? 'met' : 'missed';
   const target = withTarget ? ` (target ≤ ${TARGET_RATIO}: ${verdict})` : '';
   return `Ratio of medians ${names}: **${formatNumber(ratio, 3)}**${target}.`;
-}
-
-/** What the ratio means on this server, and the `explain` that shows why. */
-export function explainLines(explain: PushdownReport): string[] {
-  const shown = {
-    ...explain,
-    command: { ...explain.command, filter: { organizationId: '<measured tenant id>' } },
-  };
-  return [
-    explain.filterPushdown === false
-      ? "What the ratio means here: FerretDB 1.24's SQLite handler has no filter pushdown (`filterPushdown: false` below), so every query of the measured tenant reads every document of the shared `projects` and `tasks` collections (and every suspension poll reads all of `organizations`) before filtering: on this server SHARED latency grows with all tenants' data together, and the ratio measures FerretDB's scans rather than the gateway. On MongoDB the `organizationId`-led indexes bound each query by the tenant's own documents and should keep the ratio near 1 (not measured: no MongoDB on this machine)."
-      : `This server reports \`filterPushdown: ${String(explain.filterPushdown)}\`, so the ratio above reflects its own index use.`,
-    '',
-    `\`explain\` of the measured tenant's \`find\` on \`tasks\`: **filterPushdown: ${String(explain.filterPushdown)}**`,
-    '',
-    '```json',
-    JSON.stringify(shown, null, 2),
-    '```',
-    '',
-  ];
 }
 
 /** Collections and indexes per tenant by tier, with how they were counted. */
