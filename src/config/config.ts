@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { readSigningKeysFile } from '../auth/signing-keys-file.js';
 import { SigningKeySet, keyFromSecret } from '../auth/signing-keys.js';
+import { plansFileProblems } from '../quota/plans.js';
 import { parseDurationMs } from './duration.js';
 
 /** One MongoDB cluster tenants can be placed on. */
@@ -27,6 +28,11 @@ export interface Config {
   extraClusters: ClusterConfig[];
   /** Shared state for quotas, limits and revocation; null keeps it in process. */
   redisUrl: string | null;
+  /**
+   * How long a Redis command may wait before it counts as failed (`REDIS_COMMAND_TIMEOUT_MS`), so
+   * a Redis that hangs is treated like one that is down; default 500 ms.
+   */
+  redisCommandTimeoutMs: number;
   /**
    * Keys that sign and verify access tokens: the one HS256 key of `JWT_SECRET`, or the list of
    * `JWT_KEYS_FILE` (see src/auth/signing-keys-file.ts for its fields).
@@ -110,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     extraClusters,
     mongodbPoolSize: readInteger(env, 'MONGODB_POOL_SIZE', 50, 1, 1_000, problems),
     redisUrl: readRedisUrl(env.REDIS_URL, problems),
+    redisCommandTimeoutMs: readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000, problems),
     signingKeys,
     jwtSecretGenerated,
     jwtTtlMs,
@@ -132,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
 
+  problems.push(...plansFileProblems(config.plansFile));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -15,7 +15,7 @@ import { effectiveLimits, loadPlans } from '../quota/plans.js';
 import { memoryQuotaState, redisQuotaState, type QuotaState } from '../quota/shared-state.js';
 import { ClusterSet, MASTER_CLUSTER } from '../storage/clusters.js';
 import { redisBroadcast, type Broadcast } from '../storage/broadcast.js';
-import { connectRedis } from '../storage/redis.js';
+import { connectRedis, redisAnswers } from '../storage/redis.js';
 import { startEmbeddedServer, type EmbeddedServer } from '../storage/embedded-server.js';
 import { MemberRepository } from '../tenancy/members.js';
 import { OrganizationLifecycle } from '../tenancy/organization-lifecycle.js';
@@ -55,7 +55,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   }
 
   const redis = config.redisUrl
-    ? connectRedis(config.redisUrl, log.child({ component: 'redis' }))
+    ? connectRedis(config.redisUrl, log.child({ component: 'redis' }), config.redisCommandTimeoutMs)
     : null;
   const quotaState = redis
     ? redisQuotaState(redis, config.replicas, log.child({ component: 'quota' }))
@@ -72,14 +72,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
             .map(async (cluster) => [cluster.name, await clusters.healthy(cluster.name)]),
         ),
       ),
-      ...(redis
-        ? {
-            redis: await redis.ping().then(
-              () => true,
-              () => false,
-            ),
-          }
-        : {}),
+      // Bounded: a Redis that hangs is reported down after one command timeout.
+      ...(redis ? { redis: await redisAnswers(redis, config.redisCommandTimeoutMs) } : {}),
     },
     required: [MASTER_CLUSTER, ...(redis ? ['redis'] : [])],
   });

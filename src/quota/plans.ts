@@ -57,54 +57,73 @@ export class PlansFileError extends Error {}
 /**
  * The plan table: the built-in one, with any plan or number given in PLANS_FILE replacing it.
  * The file is JSON such as `{ "FREE": { "restoreRate": 20 } }`; unknown plans or limits, and
- * values that are not positive numbers, stop the start.
+ * values that are not positive numbers, stop the start (src/config/config.ts lists them all,
+ * through plansFileProblems, before anything starts).
  */
 export function loadPlans(plansFile: string | null): PlanTable {
   if (!plansFile) return BUILT_IN_PLANS;
+
+  const { table, problems } = readPlansFile(plansFile);
+  if (problems.length > 0) throw new PlansFileError(problems.join('; '));
+  return table;
+}
+
+/** Every fault of a PLANS_FILE, one line each; none for a good file or no file. */
+export function plansFileProblems(plansFile: string | null): string[] {
+  return plansFile ? readPlansFile(plansFile).problems : [];
+}
+
+function readPlansFile(plansFile: string): { table: PlanTable; problems: string[] } {
+  const problems: string[] = [];
+  const table = {} as Record<PlanName, PlanLimits>;
+  for (const plan of PLAN_NAMES) table[plan] = { ...BUILT_IN_PLANS[plan] };
 
   let overrides: unknown;
   try {
     overrides = JSON.parse(readFileSync(plansFile, 'utf8'));
   } catch (error) {
-    throw new PlansFileError(
+    problems.push(
       `PLANS_FILE "${plansFile}" could not be read as JSON: ${(error as Error).message}`,
     );
+    return { table, problems };
   }
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
-    throw new PlansFileError(`PLANS_FILE "${plansFile}" must hold an object keyed by plan name`);
+    problems.push(`PLANS_FILE "${plansFile}" must hold an object keyed by plan name`);
+    return { table, problems };
   }
 
-  const table = {} as Record<PlanName, PlanLimits>;
-  for (const plan of PLAN_NAMES) table[plan] = { ...BUILT_IN_PLANS[plan] };
   for (const [plan, limits] of Object.entries(overrides)) {
     if (!PLAN_NAMES.includes(plan as PlanName)) {
-      throw new PlansFileError(
-        `PLANS_FILE names unknown plan "${plan}"; plans are ${PLAN_NAMES.join(', ')}`,
-      );
+      problems.push(`PLANS_FILE names unknown plan "${plan}"; plans are ${PLAN_NAMES.join(', ')}`);
+      continue;
     }
-    table[plan as PlanName] = mergeLimits(plan, table[plan as PlanName], limits);
+    table[plan as PlanName] = mergeLimits(plan, table[plan as PlanName], limits, problems);
   }
-  return Object.freeze(table);
+  return { table: Object.freeze(table), problems };
 }
 
-function mergeLimits(plan: string, base: PlanLimits, limits: unknown): PlanLimits {
-  if (typeof limits !== 'object' || limits === null) {
-    throw new PlansFileError(`PLANS_FILE plan "${plan}" must be an object of limits`);
+function mergeLimits(
+  plan: string,
+  base: PlanLimits,
+  limits: unknown,
+  problems: string[],
+): PlanLimits {
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    problems.push(`PLANS_FILE plan "${plan}" must be an object of limits`);
+    return base;
   }
 
   const merged = { ...base };
   for (const [name, value] of Object.entries(limits)) {
     if (!LIMIT_NAMES.includes(name as keyof PlanLimits)) {
-      throw new PlansFileError(
+      problems.push(
         `PLANS_FILE plan "${plan}" has unknown limit "${name}"; limits are ${LIMIT_NAMES.join(', ')}`,
       );
+    } else if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      problems.push(`PLANS_FILE plan "${plan}" limit "${name}" must be a positive number`);
+    } else {
+      merged[name as keyof PlanLimits] = value;
     }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new PlansFileError(
-        `PLANS_FILE plan "${plan}" limit "${name}" must be a positive number`,
-      );
-    }
-    merged[name as keyof PlanLimits] = value;
   }
   return merged;
 }

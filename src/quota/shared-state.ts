@@ -7,6 +7,7 @@ import {
   type ConcurrencyLimiter,
   type ConcurrencySlot,
 } from './concurrency.js';
+import { FallbackSwitch } from './fallback-switch.js';
 import { RedisBucketStore } from './redis-token-bucket.js';
 import {
   MemoryBucketStore,
@@ -39,10 +40,17 @@ export function memoryQuotaState(): QuotaState {
 }
 
 /**
- * Redis-backed state that survives Redis going away: while a Redis command fails, each replica
- * falls back to its own memory with its share (1 / replicas) of every budget, and goes back to
- * Redis as soon as a command succeeds again. Limits stay approximately right during an outage
- * instead of the gateway refusing all traffic.
+ * Redis-backed state that survives Redis going away or hanging: while Redis commands fail (or
+ * time out), each replica falls back to its own memory with its share (1 / replicas) of every
+ * budget, asks Redis again once per probe interval (see FallbackSwitch), and goes back to Redis
+ * as soon as a probe succeeds. Limits stay approximately right during an outage instead of the
+ * gateway refusing all traffic; each replica keeps to its share (counts of slots and attempts
+ * are whole numbers, at least one each).
+ *
+ * Commands that timed out against a hung Redis are still run if it wakes up: a bucket take then
+ * charges points nobody used (never more than the budget), and a slot taken that way is held
+ * until its lease lapses. Once fallen back, each replica sends one such command per probe
+ * interval, beside the releases of slots it took from Redis before.
  */
 export function redisQuotaState(redis: Redis, replicas: number, log: Logger): QuotaState {
   const share = 1 / Math.max(1, replicas);
@@ -52,6 +60,7 @@ export function redisQuotaState(redis: Redis, replicas: number, log: Logger): Qu
     slots: new RedisConcurrencyLimiter(redis),
   };
   const fallback = new FallbackSwitch(log);
+  redis.on('ready', () => fallback.reconnected());
 
   return {
     buckets: new FallbackBucketStore(shared.buckets, local.buckets, share, fallback),
@@ -60,37 +69,10 @@ export function redisQuotaState(redis: Redis, replicas: number, log: Logger): Qu
       new FallbackAttemptWindowStore(
         new RedisAttemptWindowStore(redis, windowMs),
         local.attemptWindow(windowMs),
+        Math.max(1, replicas),
         fallback,
       ),
   };
-}
-
-/** Runs against Redis, or against local state while Redis fails; logs each switch once. */
-class FallbackSwitch {
-  private usingLocal = false;
-
-  constructor(private readonly log: Logger) {}
-
-  async run<T>(shared: () => Promise<T>, local: () => Promise<T>): Promise<T> {
-    try {
-      const result = await shared();
-      if (this.usingLocal) this.log.info('shared quota state is back in Redis');
-      this.usingLocal = false;
-      return result;
-    } catch (error) {
-      if (!this.usingLocal)
-        this.log.warn(
-          { err: { message: (error as Error).message } },
-          "Redis failed; quotas fall back to this replica's share",
-        );
-      this.usingLocal = true;
-      return local();
-    }
-  }
-
-  get degraded(): boolean {
-    return this.usingLocal;
-  }
 }
 
 class FallbackBucketStore implements BucketStore {
@@ -155,15 +137,27 @@ class FallbackConcurrencyLimiter implements ConcurrencyLimiter {
 
   async release(slot: ConcurrencySlot): Promise<void> {
     if (this.localSlots.has(slot)) return this.local.release(slot);
-    // A shared slot whose release fails lapses with its lease.
-    await this.shared.release(slot).catch(() => undefined);
+
+    // A shared slot goes back to Redis even while Redis fails, but the answer then does not wait
+    // for it: a Redis that wakes up runs the release, and a slot whose release is lost lapses
+    // with its lease (the operation's database time plus a margin), never later.
+    const released = this.shared.release(slot).catch(() => undefined);
+    if (!this.fallback.degraded) await released;
   }
 }
 
+/**
+ * Per-field windows with the same fallback. graphql-rate-limit compares the number of earlier
+ * attempts with the rule's maximum, which a store never sees; so each local attempt is reported
+ * once per replica, and each replica admits its share of the rule: ceil(max / replicas) attempts
+ * per window (rounded up, so a maximum the replica count does not divide admits up to
+ * replicas - 1 more in total, and no replica is left with none).
+ */
 class FallbackAttemptWindowStore extends MemoryAttemptWindowStore {
   constructor(
     private readonly shared: AttemptWindowStore,
     private readonly localStore: AttemptWindowStore,
+    private readonly replicas: number,
     private readonly fallback: FallbackSwitch,
   ) {
     super(shared.windowMs);
@@ -172,7 +166,10 @@ class FallbackAttemptWindowStore extends MemoryAttemptWindowStore {
   override getForIdentity(identity: RateLimitIdentity): Promise<number[]> {
     return this.fallback.run(
       () => this.shared.getForIdentity(identity),
-      () => this.localStore.getForIdentity(identity),
+      async () => {
+        const earlier = await this.localStore.getForIdentity(identity);
+        return earlier.flatMap((atMs) => Array<number>(this.replicas).fill(atMs));
+      },
     );
   }
 

@@ -20,7 +20,12 @@ export interface Broadcast {
  * reconnection.
  */
 export function redisBroadcast(redis: Redis, log: Logger): Broadcast {
-  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const subscriber = redis.duplicate({
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    // A SUBSCRIBE waits for Redis as long as it takes; the shared-state timeout is not for it.
+    commandTimeout: undefined,
+  });
   const handlers = new Map<string, (message: unknown) => void>();
   subscriber.on('message', (channel: string, text: string) => {
     try {

@@ -81,7 +81,11 @@ export async function startEmbeddedServer(
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   if (child.pid) writeFileSync(pidFile, String(child.pid));
-  if (child.pid) writeFileSync(pidFile, String(child.pid));
+  // Whatever ends this process (a start that fails later, an uncaught error, process.exit), the
+  // server goes with it; only SIGKILL escapes, and the pid file lets the next start stop it.
+  const stopWithProcess = () => child.kill('SIGTERM');
+  process.once('exit', stopWithProcess);
+  child.once('exit', () => process.off('exit', stopWithProcess));
   child.stderr?.on('data', (chunk: Buffer) => log.debug({ ferretdb: chunk.toString().trim() }));
 
   const uri = `mongodb://127.0.0.1:${listenPort}/`;

@@ -138,6 +138,7 @@ describe('configuration', () => {
         JWT_SECRET: 'short',
         LOG_LEVEL: 'loud',
         MONGODB_URI: 'http://nope',
+        PLANS_FILE: plansFile({ FREE: { restoreRate: -1, bogus: 3 }, GOLD: {} }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -151,6 +152,11 @@ describe('configuration', () => {
     expect(stderr).toContain('JWT_SECRET must be at least 32 bytes');
     expect(stderr).toContain('LOG_LEVEL "loud"');
     expect(stderr).toContain('MONGODB_URI must start with mongodb://');
+    expect(stderr).toContain(
+      'PLANS_FILE plan "FREE" limit "restoreRate" must be a positive number',
+    );
+    expect(stderr).toContain('PLANS_FILE plan "FREE" has unknown limit "bogus"');
+    expect(stderr).toContain('PLANS_FILE names unknown plan "GOLD"');
     expect(stderr).not.toContain('short');
   });
 });
