@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { unwrapResolverError } from '@apollo/server/errors';
 
@@ -44,6 +44,15 @@ export function createErrorFormatter(log: Logger) {
       return withoutInternals(formatted);
     }
 
+    if (isRequestFault(original)) {
+      // Apollo refuses some requests (a persisted query whose hash does not match, say) with a
+      // 4xx and no code: the fault is the request's, and its message says what it is.
+      return {
+        message: formatted.message,
+        extensions: { code: 'BAD_REQUEST' },
+      };
+    }
+
     log.error(
       { err: original, path: formatted.path },
       'unexpected error while serving an operation',
@@ -55,6 +64,13 @@ export function createErrorFormatter(log: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/** An error Apollo raised for the request itself, with a 4xx and no code of its own. */
+function isRequestFault(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function isClusterDown(error: unknown): boolean {

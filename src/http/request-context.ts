@@ -60,7 +60,7 @@ function logRefusal(log: Logger, requestId: string, error: unknown, commands: Co
 }
 
 /** Compares the X-Operator-Key header with the configured key in constant time. */
-function isOperator(req: Request, keyDigest: Buffer | null): boolean {
+export function isOperator(req: Request, keyDigest: Buffer | null): boolean {
   const given = req.headers['x-operator-key'];
   if (!keyDigest || typeof given !== 'string' || given.length === 0) return false;
   return timingSafeEqual(createHash('sha256').update(given).digest(), keyDigest);

@@ -1,5 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { getOperationAST, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 
 import { ErrorCode } from '../errors.js';
 import { requestedCost } from '../quota/cost.js';
@@ -9,7 +14,7 @@ import { retryAfterHeader, throttledMessage } from '../quota/quota-errors.js';
 import type { KnownRefusal, ThrottleMemo } from '../quota/throttle-memo.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import type { OperationRecorder } from './metrics.js';
-import { requestIdOf } from './request-context.js';
+import { isOperator, requestIdOf } from './request-context.js';
 
 /** What the gate needs: the same memo and documents the quota pipeline fills. */
 export interface ThrottleGateOptions {
@@ -25,14 +30,16 @@ const RESPONSE_TYPES = ['application/json', 'application/graphql-response+json']
 
 /**
  * Refuses, before the GraphQL pipeline, an operation whose payer this replica already knows
- * cannot pay for it: a known document (validated earlier), priced with this request's own
- * variables, from a payer whose bucket refused moments ago. The answer is the one the pipeline
+ * cannot pay for it: an operation the pipeline refused moments ago for an empty bucket (so it
+ * parsed, validated and passed the document limits), priced with this request's own variables,
+ * from a payer whose bucket still cannot pay. The answer is the one the pipeline
  * would give (429, Retry-After, THROTTLED, `extensions.cost`), metered and logged the same way;
  * a tenant flooding past its budget then costs the replica little more than parsing HTTP.
  *
- * Anything the gate is not sure of goes on to the pipeline: an unknown document, a token that
- * does not verify, is revoked or suspended (answered there with 401 or 403), the operator, a
- * batch, an operation above `maxQueryCost` (answered there as QUERY_TOO_COMPLEX).
+ * Anything the gate is not sure of goes on to the pipeline: an operation not refused before, a
+ * token that does not verify, is revoked or suspended (answered there with 401 or 403), the
+ * operator, a batch, a persisted query, an operation above `maxQueryCost` (answered there as
+ * QUERY_TOO_COMPLEX).
  */
 export function throttleGate(options: ThrottleGateOptions): RequestHandler {
   return (req, res, next) => {
@@ -67,28 +74,37 @@ async function refuseIfKnownShort(
   if (!contentType) return false;
 
   answer(res, contentType, cost, refusal);
-  account(options, req, operation.name, cost, refusal, startedAt);
+  account(options, req, operation, cost, refusal, startedAt);
   return true;
 }
 
 interface KnownOperation {
-  document: NonNullable<ReturnType<PricedDocuments['find']>>;
+  document: DocumentNode;
+  /** The operationName the request gave, or null. */
   name: string | null;
+  /** The operation the document and name select. */
+  definition: OperationDefinitionNode;
   variables: Record<string, unknown> | undefined;
 }
 
-/** The single operation of a JSON POST whose document is known, or null. */
+/**
+ * The single operation of a JSON POST that the pipeline refused moments ago (same source, same
+ * operationName, so it passed that operation's limits), or null. Persisted-query requests are
+ * left to Apollo, which checks their hash.
+ */
 function operationOf(req: Request, documents: PricedDocuments): KnownOperation | null {
   const body: unknown = req.body;
   if (req.method !== 'POST' || !isRecord(body) || typeof body.query !== 'string') return null;
+  if (body.extensions !== undefined) return null;
 
   const { operationName, variables } = body;
   if (operationName != null && typeof operationName !== 'string') return null;
   if (variables != null && !isRecord(variables)) return null;
 
-  const document = documents.find(body.query);
-  if (!document || !getOperationAST(document, operationName ?? undefined)) return null;
-  return { document, name: operationName ?? null, variables: variables ?? undefined };
+  const document = documents.find(body.query, operationName);
+  const definition = document && getOperationAST(document, operationName ?? undefined);
+  if (!document || !definition) return null;
+  return { document, name: operationName ?? null, definition, variables: variables ?? undefined };
 }
 
 /**
@@ -96,7 +112,7 @@ function operationOf(req: Request, documents: PricedDocuments): KnownOperation |
  * token. Null when the gate must leave the request to the pipeline.
  */
 async function payerKeyOf(req: Request, services: GatewayServices): Promise<string | null> {
-  if (req.headers['x-operator-key'] !== undefined) return null;
+  if (isOperator(req, services.operatorKeyDigest)) return null; // charged to no one
 
   const header = req.headers.authorization;
   if (header === undefined || header === '') {
@@ -131,7 +147,7 @@ function answer(res: Response, contentType: string, cost: number, refusal: Known
 
   res
     .status(429)
-    .set(retryAfterHeader(retryAfterMs))
+    .set({ ...retryAfterHeader(retryAfterMs), 'cache-control': 'no-store' })
     .type(`${contentType}; charset=utf-8`)
     .send(JSON.stringify(body));
 }
@@ -140,7 +156,7 @@ function answer(res: Response, contentType: string, cost: number, refusal: Known
 function account(
   options: ThrottleGateOptions,
   req: Request,
-  operationName: string | null,
+  operation: KnownOperation,
   cost: number,
   refusal: KnownRefusal,
   startedAt: bigint,
@@ -162,12 +178,14 @@ function account(
       requestId: requestIdOf(req),
       ...(payer.tenantId ? { tenantId: payer.tenantId } : {}),
       component: 'graphql',
-      operation: operationName,
+      operation: operation.name ?? operation.definition.name?.value ?? null,
+      operationType: operation.definition.operation,
       durationMs: Math.round(durationMs * 100) / 100,
       outcome: 'error',
       errorCodes: [ErrorCode.THROTTLED],
       requestedCost: cost,
       actualCost: null,
+      dbCommands: 0,
       refusedBy: 'gate',
     },
     'operation',

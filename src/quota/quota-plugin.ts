@@ -32,7 +32,7 @@ export interface QuotaPipelineOptions<TContext> {
   onSettled?(operation: SettledOperation): void;
   /** Refusals remembered per payer, so a flood from an empty bucket is refused from memory. */
   memo: ThrottleMemo;
-  /** Filled with every admitted document, for the HTTP gate to price requests from. */
+  /** Filled with refused operations, for the HTTP gate to price their repeats from. */
   documents: PricedDocuments;
   log: Logger;
 }
@@ -101,12 +101,11 @@ async function admit<TContext extends QuotaContextFields>(
   charge: Charge,
   requestContext: GraphQLRequestContext<TContext>,
 ): Promise<void> {
-  const { document, operationName, request, contextValue, source } = requestContext;
+  const { document, operationName, request, contextValue } = requestContext;
   if (!document) return;
 
   charge.payer = await options.payerOf(contextValue);
   if (charge.violation) throw tooComplex(charge.violation);
-  if (source !== undefined) options.documents.remember(source, document);
   if (!charge.payer) return;
 
   const { payer } = charge;
@@ -123,6 +122,7 @@ async function admit<TContext extends QuotaContextFields>(
   if (known) {
     charge.throttled = true;
     charge.availableWhenRefused = known.available;
+    rememberRefused(options, requestContext);
     throw throttled(charge.requestedCost, known.available, known.retryAfterMs);
   }
 
@@ -131,6 +131,7 @@ async function admit<TContext extends QuotaContextFields>(
     options.memo.remember(payer, take.available, Date.now());
     charge.throttled = true;
     charge.availableWhenRefused = take.available;
+    rememberRefused(options, requestContext);
     throw throttled(charge.requestedCost, take.available, take.retryAfterMs);
   }
   options.memo.forget(payer.key);
@@ -147,6 +148,14 @@ async function admit<TContext extends QuotaContextFields>(
     charge.taken = false;
     throw concurrencyLimited(payer.limits.concurrency, 250);
   }
+}
+
+/** Lets the HTTP gate answer repeats of this refused operation (see PricedDocuments). */
+function rememberRefused<TContext extends QuotaContextFields>(
+  options: QuotaPipelineOptions<TContext>,
+  { source, request }: GraphQLRequestContext<TContext>,
+): void {
+  if (source !== undefined) options.documents.remember(source, request.operationName);
 }
 
 async function settle<TContext extends QuotaContextFields>(

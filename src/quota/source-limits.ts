@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { parse } from 'graphql';
 
 import {
@@ -11,6 +13,12 @@ import {
 const CACHE_SIZE = 2_000;
 
 /**
+ * Longer sources are remembered by their SHA-256: keys of up to a megabyte each (the body limit)
+ * would let a flood of distinct large documents hold gigabytes in this cache.
+ */
+const MAX_KEYED_SOURCE = 1_024;
+
+/**
  * Measures a request's source against the document limits before Apollo parses and validates
  * it, so a hostile document gets QUERY_TOO_COMPLEX rather than whichever validation error
  * graphql-js raises first (its own introspection-depth rule, for one). The token count runs on
@@ -21,7 +29,7 @@ export class SourceLimits {
 
   /** The first limit the source breaks for this operation, or null. */
   check(source: string, operationName: string | null | undefined): LimitViolation | null {
-    const key = `${operationName ?? ''}\u0000${source}`;
+    const key = `${operationName ?? ''}\u0000${keyOf(source)}`;
     const cached = this.verdicts.get(key);
     if (cached !== undefined) return cached;
 
@@ -43,4 +51,10 @@ export class SourceLimits {
       return null; // a source that does not lex or parse: Apollo's parser reports it
     }
   }
+}
+
+function keyOf(source: string): string {
+  // Distinct prefixes: a short source spelling another's digest must not share its verdict.
+  if (source.length <= MAX_KEYED_SOURCE) return `text:${source}`;
+  return `sha256:${createHash('sha256').update(source).digest('base64')}`;
 }

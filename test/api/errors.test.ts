@@ -130,6 +130,25 @@ describe('tokens that are refused with 401', () => {
 });
 
 describe('errors', () => {
+  it("a persisted query whose hash does not match is the request's fault, not ours", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } },
+      }),
+    });
+    const body = await response.json();
+
+    expect(response.status).toBe(400);
+    expect(
+      body.errors.map((error: { extensions: { code: string } }) => error.extensions.code),
+    ).toEqual(['BAD_REQUEST']);
+    expect(body.errors[0].message).toContain('sha');
+    expect(gateway.logs.filter((line) => line.level === 50)).toEqual([]);
+  });
+
   it('a guarded field without a token is UNAUTHENTICATED with HTTP 200', async () => {
     const response = await graphql(gateway.url, '{ viewer { id } }');
 

@@ -72,6 +72,7 @@ function shapeOf(response: GraphQLResponse) {
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
+    cacheControl: response.headers.get('cache-control'),
     retryAfter: response.headers.get('retry-after') !== null,
     keys: Object.keys(response.body),
     errorKeys: Object.keys(response.body.errors?.[0] ?? {}),
@@ -95,7 +96,11 @@ describe('the throttle gate', () => {
     expect(shapeOf(first.response).requested).toBe(202);
     expect((await lineOf(first.requestId)).refusedBy).toBeUndefined();
     const lines = await Promise.all(again.map(({ requestId }) => lineOf(requestId)));
-    expect(lines.some((line) => line.refusedBy === 'gate')).toBe(true);
+    const gateLines = lines.filter((line) => line.refusedBy === 'gate');
+    expect(gateLines.length).toBeGreaterThan(0);
+    for (const line of gateLines) {
+      expect(line).toMatchObject({ operation: 'Tasks', operationType: 'query', dbCommands: 0 });
+    }
     for (const { response } of again) {
       expect(shapeOf(response)).toEqual(shapeOf(first.response));
     }
@@ -140,6 +145,26 @@ describe('the throttle gate', () => {
     expect(quota.status).toBe(200);
     expect(quota.body.data.quota.currentlyAvailable).toBeLessThan(202);
     expect(otherTasks.response.status).toBe(200);
+  });
+
+  it('checks another operation of a refused document against the limits first', async () => {
+    const tenant = await nearlyDrainedTenant();
+    // Depth 15: tasks > nodes > project, five times over.
+    const deep = `query Deep { ${'tasks(first: 1) { nodes { project { '.repeat(5)}id${' } } }'.repeat(5)} }`;
+    const source = `${TASKS}\n${deep}`;
+    const send = (operationName: string) =>
+      graphql(gateway.url, source, operationName === 'Tasks' ? { n: 100 } : {}, {
+        token: tenant.token,
+        operationName,
+      });
+    expect((await send('Tasks')).status).toBe(429);
+    expect((await send('Tasks')).status).toBe(429);
+
+    const other = await send('Deep');
+
+    expect(other.status).toBe(400);
+    expect(errorCodes(other)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(other.body.errors?.[0].extensions).toMatchObject({ limit: 'depth', value: 15, max: 12 });
   });
 
   it('leaves a revoked token to the pipeline, which answers 401', async () => {
