@@ -16,10 +16,18 @@ import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../src/auth/signing-k
 /** 32 random bytes, base64url: 43 characters, above the 32-byte floor in UTF-8. */
 const SECRET_BYTES = 32;
 
+const USAGE = `usage: npm run --silent keys -- [--alg EdDSA|ES256|HS256] [--kid ID]
+
+Prints one JWT_KEYS_FILE entry; put it inside the file's list: {"keys": [<entry>, ...older]}.
+--alg defaults to EdDSA, --kid to today's date and four random hex digits.`;
+
 function main(): void {
-  const { values } = parseArgs({
-    options: { alg: { type: 'string', default: 'EdDSA' }, kid: { type: 'string' } },
-  });
+  const { values } = readFlags();
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
   const alg = values.alg as SigningAlgorithm;
   if (!SIGNING_ALGORITHMS.includes(alg))
     fail(`--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
@@ -33,6 +41,20 @@ function main(): void {
   if (problems.length > 0) fail(problems.join('\n'));
 
   process.stdout.write(`${JSON.stringify(entry)}\n`);
+}
+
+function readFlags() {
+  try {
+    return parseArgs({
+      options: {
+        alg: { type: 'string', default: 'EdDSA' },
+        kid: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
 }
 
 function materialOf(alg: SigningAlgorithm): { secret: string } | { privateKey: string } {

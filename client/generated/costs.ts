@@ -75,6 +75,13 @@ export const operationCosts = {
     fits: { FREE: true, TEAM: true, ENTERPRISE: true },
     file: 'client/operations/Quota.graphql',
   },
+  RefreshToken: {
+    requestedCost: 12,
+    variables: {},
+    plans: ['FREE', 'TEAM', 'ENTERPRISE'],
+    fits: { FREE: true, TEAM: true, ENTERPRISE: true },
+    file: 'client/operations/RefreshToken.graphql',
+  },
   Task: {
     requestedCost: 3,
     variables: {},

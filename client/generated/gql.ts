@@ -24,12 +24,13 @@ type Documents = {
   'query ProjectTasks($id: ID!, $first: Int!, $after: String, $status: TaskStatus) {\n  project(id: $id) {\n    id\n    name\n    tasks(first: $first, after: $after, status: $status) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...TaskFields\n      }\n    }\n  }\n}': typeof types.ProjectTasksDocument;
   'query Projects($first: Int = 50, $after: String) {\n  projects(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      name\n      description\n      createdAt\n      updatedAt\n      tasks(first: 1) {\n        totalCount\n      }\n    }\n  }\n}': typeof types.ProjectsDocument;
   'query Quota {\n  quota {\n    plan\n    maximumAvailable\n    currentlyAvailable\n    restoreRate\n    maxQueryCost\n    concurrency\n  }\n}': typeof types.QuotaDocument;
+  'mutation RefreshToken($input: RefreshTokenInput!) {\n  refreshToken(input: $input) {\n    ...SessionFields\n  }\n}': typeof types.RefreshTokenDocument;
   'query Task($id: ID!) {\n  task(id: $id) {\n    ...TaskFields\n    description\n    createdAt\n    updatedAt\n  }\n}': typeof types.TaskDocument;
   'query TaskReport($input: TaskReportInput!) {\n  taskReport(input: $input) {\n    dimension\n    total\n    buckets {\n      key\n      count\n    }\n  }\n}': typeof types.TaskReportDocument;
   'query Tasks($first: Int!, $after: String, $filter: TaskFilter) {\n  tasks(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...TaskFields\n    }\n  }\n}': typeof types.TasksDocument;
   'mutation UpdateTask($input: UpdateTaskInput!) {\n  updateTask(input: $input) {\n    ...TaskFields\n    description\n    updatedAt\n  }\n}': typeof types.UpdateTaskDocument;
   'query Viewer {\n  viewer {\n    id\n    email\n    role\n    createdAt\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n    createdAt\n    members(first: 20) {\n      totalCount\n      nodes {\n        id\n        email\n        role\n      }\n    }\n    projects(first: 20) {\n      totalCount\n      nodes {\n        id\n        name\n        description\n      }\n    }\n  }\n}': typeof types.ViewerDocument;
-  'fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}': typeof types.SessionFieldsFragmentDoc;
+  'fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  refreshToken\n  refreshExpiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}': typeof types.SessionFieldsFragmentDoc;
   'fragment TaskFields on Task {\n  id\n  title\n  status\n  tags\n  dueAt\n  assignee {\n    id\n    email\n  }\n  project {\n    id\n    name\n  }\n}': typeof types.TaskFieldsFragmentDoc;
 };
 const documents: Documents = {
@@ -52,6 +53,8 @@ const documents: Documents = {
     types.ProjectsDocument,
   'query Quota {\n  quota {\n    plan\n    maximumAvailable\n    currentlyAvailable\n    restoreRate\n    maxQueryCost\n    concurrency\n  }\n}':
     types.QuotaDocument,
+  'mutation RefreshToken($input: RefreshTokenInput!) {\n  refreshToken(input: $input) {\n    ...SessionFields\n  }\n}':
+    types.RefreshTokenDocument,
   'query Task($id: ID!) {\n  task(id: $id) {\n    ...TaskFields\n    description\n    createdAt\n    updatedAt\n  }\n}':
     types.TaskDocument,
   'query TaskReport($input: TaskReportInput!) {\n  taskReport(input: $input) {\n    dimension\n    total\n    buckets {\n      key\n      count\n    }\n  }\n}':
@@ -62,7 +65,7 @@ const documents: Documents = {
     types.UpdateTaskDocument,
   'query Viewer {\n  viewer {\n    id\n    email\n    role\n    createdAt\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n    createdAt\n    members(first: 20) {\n      totalCount\n      nodes {\n        id\n        email\n        role\n      }\n    }\n    projects(first: 20) {\n      totalCount\n      nodes {\n        id\n        name\n        description\n      }\n    }\n  }\n}':
     types.ViewerDocument,
-  'fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}':
+  'fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  refreshToken\n  refreshExpiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}':
     types.SessionFieldsFragmentDoc,
   'fragment TaskFields on Task {\n  id\n  title\n  status\n  tags\n  dueAt\n  assignee {\n    id\n    email\n  }\n  project {\n    id\n    name\n  }\n}':
     types.TaskFieldsFragmentDoc,
@@ -146,6 +149,12 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: 'mutation RefreshToken($input: RefreshTokenInput!) {\n  refreshToken(input: $input) {\n    ...SessionFields\n  }\n}',
+): (typeof documents)['mutation RefreshToken($input: RefreshTokenInput!) {\n  refreshToken(input: $input) {\n    ...SessionFields\n  }\n}'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: 'query Task($id: ID!) {\n  task(id: $id) {\n    ...TaskFields\n    description\n    createdAt\n    updatedAt\n  }\n}',
 ): (typeof documents)['query Task($id: ID!) {\n  task(id: $id) {\n    ...TaskFields\n    description\n    createdAt\n    updatedAt\n  }\n}'];
 /**
@@ -176,8 +185,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: 'fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}',
-): (typeof documents)['fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}'];
+  source: 'fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  refreshToken\n  refreshExpiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}',
+): (typeof documents)['fragment SessionFields on AuthPayload {\n  token\n  expiresAt\n  refreshToken\n  refreshExpiresAt\n  member {\n    id\n    email\n    role\n  }\n  organization {\n    id\n    name\n    slug\n    plan\n  }\n}'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

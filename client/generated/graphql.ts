@@ -39,6 +39,10 @@ export type LoginInput = {
 
 export type Plan = 'ENTERPRISE' | 'FREE' | 'TEAM';
 
+export type RefreshTokenInput = {
+  refreshToken: string;
+};
+
 export type Role = 'ADMIN' | 'MEMBER' | 'OWNER';
 
 export type TaskFilter = {
@@ -83,6 +87,8 @@ export type CreateOrganizationMutation = {
   createOrganization: {
     token: string;
     expiresAt: string;
+    refreshToken: string;
+    refreshExpiresAt: string;
     member: { id: string; email: string; role: Role };
     organization: { id: string; name: string; slug: string; plan: Plan };
   };
@@ -128,6 +134,8 @@ export type LoginMutation = {
   login: {
     token: string;
     expiresAt: string;
+    refreshToken: string;
+    refreshExpiresAt: string;
     member: { id: string; email: string; role: Role };
     organization: { id: string; name: string; slug: string; plan: Plan };
   };
@@ -210,6 +218,21 @@ export type QuotaQuery = {
     restoreRate: number;
     maxQueryCost: number;
     concurrency: number;
+  };
+};
+
+export type RefreshTokenMutationVariables = Exact<{
+  input: RefreshTokenInput;
+}>;
+
+export type RefreshTokenMutation = {
+  refreshToken: {
+    token: string;
+    expiresAt: string;
+    refreshToken: string;
+    refreshExpiresAt: string;
+    member: { id: string; email: string; role: Role };
+    organization: { id: string; name: string; slug: string; plan: Plan };
   };
 };
 
@@ -305,6 +328,8 @@ export type ViewerQuery = {
 export type SessionFieldsFragment = {
   token: string;
   expiresAt: string;
+  refreshToken: string;
+  refreshExpiresAt: string;
   member: { id: string; email: string; role: Role };
   organization: { id: string; name: string; slug: string; plan: Plan };
 };
@@ -331,6 +356,8 @@ export const SessionFieldsFragmentDoc = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'token' } },
           { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshToken' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshExpiresAt' } },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'member' },
@@ -497,6 +524,8 @@ export const CreateOrganizationDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'token' } },
           { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshToken' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshExpiresAt' } },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'member' },
@@ -703,6 +732,8 @@ export const LoginDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'token' } },
           { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshToken' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshExpiresAt' } },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'member' },
@@ -1098,6 +1129,87 @@ export const QuotaDocument = {
     },
   ],
 } as unknown as DocumentNode<QuotaQuery, QuotaQueryVariables>;
+export const RefreshTokenDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RefreshToken' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'RefreshTokenInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'refreshToken' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'SessionFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'SessionFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AuthPayload' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'token' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshToken' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'refreshExpiresAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'email' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RefreshTokenMutation, RefreshTokenMutationVariables>;
 export const TaskDocument = {
   kind: 'Document',
   definitions: [

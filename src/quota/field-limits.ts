@@ -91,7 +91,7 @@ export class FieldRateLimits {
     );
     if (refused) {
       await store.release(identity); // a refused call is not an attempt
-      throw fieldThrottled(call.info.fieldName, await store.retryAfterMs(identity));
+      throw fieldThrottled(call.info.fieldName, await store.retryAfterMs(identity), rule.per);
     }
     return { forget: () => store.release(identity) };
   }

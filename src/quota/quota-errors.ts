@@ -8,11 +8,20 @@ export interface ComplexityViolation {
   max: number;
 }
 
+/** What each limit measures, for the message. */
+const MEASURES: Readonly<Record<ComplexityViolation['limit'], string>> = Object.freeze({
+  cost: 'cost',
+  depth: 'depth',
+  aliases: 'alias count',
+  directives: 'directive count',
+  tokens: 'token count',
+});
+
 /** QUERY_TOO_COMPLEX with HTTP 400: refused before execution, nothing charged. */
 export function tooComplex(violation: ComplexityViolation) {
   return clientError(
     ErrorCode.QUERY_TOO_COMPLEX,
-    `The operation's ${violation.limit} is ${violation.value}, above the limit of ${violation.max}; ask for less in one operation.`,
+    `The operation's ${MEASURES[violation.limit]} is ${violation.value}, above the limit of ${violation.max}; ask for less in one operation.`,
     {
       httpStatus: 400,
       extensions: { limit: violation.limit, value: violation.value, max: violation.max },
@@ -39,10 +48,11 @@ export function throttledMessage(requestedCost: number, available: number, retry
 }
 
 /** THROTTLED on one field, beside the fields that ran (HTTP 200). */
-export function fieldThrottled(fieldName: string, retryAfterMs: number) {
+export function fieldThrottled(fieldName: string, retryAfterMs: number, per: 'address' | 'email') {
+  const whose = per === 'email' ? 'for this email' : 'from this address';
   return clientError(
     ErrorCode.THROTTLED,
-    `"${fieldName}" was called too often from here; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+    `"${fieldName}" was called too often ${whose}; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
     { extensions: { retryAfterMs } },
   );
 }

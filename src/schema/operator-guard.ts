@@ -13,6 +13,6 @@ export const OperatorOnly: MiddlewareFn<RequestContext> = async ({ context }, ne
     throw forbidden('Operator fields need the operator key, not a tenant token.');
   throw clientError(
     ErrorCode.UNAUTHENTICATED,
-    'Operator fields need the X-Operator-Key header (and the operator API enabled with OPERATOR_API_KEY).',
+    'Operator fields need a valid X-Operator-Key header (and the operator API enabled with OPERATOR_API_KEY).',
   );
 };

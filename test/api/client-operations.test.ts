@@ -12,6 +12,7 @@ import {
   LoginDocument,
   LogoutDocument,
   OrganizationMembersDocument,
+  RefreshTokenDocument,
   ProjectTasksDocument,
   ProjectsDocument,
   QuotaDocument,
@@ -80,6 +81,16 @@ const CASES: Record<OperationName, Case> = {
       ...stamped('Login'),
       input: { email: tenant.ownerEmail, password: PASSWORD },
     }),
+  // A session of its own, logged in through the client, whose refresh token is then traded.
+  RefreshToken: async ({ url, tenant }) => {
+    const login = await anonymous(url).request(LoginDocument, {
+      input: { email: tenant.ownerEmail, password: PASSWORD },
+    });
+    return anonymous(url).send(RefreshTokenDocument, {
+      ...stamped('RefreshToken'),
+      input: { refreshToken: login.login.refreshToken },
+    });
+  },
   // A token of its own, so revoking it leaves the owner's token to the other cases.
   Logout: async ({ url, tenant }) => {
     const session = await loginAs(url, tenant.ownerEmail);

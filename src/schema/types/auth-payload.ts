@@ -291,7 +291,7 @@ function refreshTokenOf(field: string, raw: string): string {
   if (!isRefreshTokenShaped(raw)) {
     throw badInput(
       field,
-      `"${field}" is not a refresh token: it is ${REFRESH_TOKEN_LENGTH} characters long and starts with "${REFRESH_TOKEN_PREFIX}".`,
+      `"${field}" is not a refresh token: refresh tokens are ${REFRESH_TOKEN_LENGTH} characters long and start with "${REFRESH_TOKEN_PREFIX}".`,
     );
   }
   return raw;
