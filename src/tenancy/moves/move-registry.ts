@@ -51,9 +51,10 @@ export class MoveRegistry {
     if (records.length > 0) await this.dirty.insertMany(records, { ordered: false });
   }
 
-  /** Some of the move's dirty records, oldest first. */
-  dirtyBatch(moveId: ObjectId, limit: number): Promise<DirtyDocument[]> {
-    return this.dirty.find({ moveId }).sort({ _id: 1 }).limit(limit).toArray();
+  /** Some of the move's dirty records, oldest first (after `afterId` when given). */
+  dirtyBatch(moveId: ObjectId, limit: number, afterId?: ObjectId): Promise<DirtyDocument[]> {
+    const filter = afterId ? { moveId, _id: { $gt: afterId } } : { moveId };
+    return this.dirty.find(filter).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   /** Forgets dirty records once their documents are brought over. */

@@ -254,9 +254,16 @@ export class TenantMover {
     const drainedAt = Date.now();
     const source = await this.collectionsAt(move, move.from);
     const target = await this.collectionsAt(move, move.to);
+    // Writes are held and drained, so the dirty records are final: one pass over them, without
+    // clearing them (clean-up drops them with the move). A replica that dies here and resumes
+    // the switch syncs them again, which replaces the same documents with the same versions.
     let synced = 0;
-    while ((await this.registry.pendingDirty(move._id)) > 0) {
-      synced += await this.syncDirty(move, source, target, 10_000);
+    let after: ObjectId | undefined;
+    for (;;) {
+      const batch = await this.syncDirty(move, source, target, FINAL_SYNC_BATCH, { after });
+      synced += batch.count;
+      after = batch.lastId ?? after;
+      if (batch.count < FINAL_SYNC_BATCH) break;
     }
     this.log.info(
       {
@@ -279,14 +286,21 @@ export class TenantMover {
         },
       },
     );
-    await this.finish(move);
+    await this.finish(move, { placementWritten: true });
   }
 
-  private async finish(move: MoveDocument): Promise<void> {
-    await this.organizations.collection.updateOne(
-      { _id: move.tenantId },
-      { $set: { activeMoveId: null } },
-    );
+  /**
+   * Ends the move: clears the organization's activeMoveId (already done when the placement was
+   * just written with it, one write fewer while writes wait) and marks the move DONE, which
+   * releases the held writes.
+   */
+  private async finish(move: MoveDocument, { placementWritten = false } = {}): Promise<void> {
+    if (!placementWritten) {
+      await this.organizations.collection.updateOne(
+        { _id: move.tenantId },
+        { $set: { activeMoveId: null } },
+      );
+    }
     this.organizations.forget(move.tenantId);
     const finishedAt = new Date();
     const switchStartedAt = (move as MoveDocument & { switchStartedAt?: Date }).switchStartedAt;
@@ -317,14 +331,15 @@ export class TenantMover {
     source: TenantCollections,
     target: TenantCollections,
     limit: number,
-  ): Promise<number> {
+    final: { after?: ObjectId } | null = null,
+  ): Promise<{ count: number; lastId: ObjectId | null }> {
     const timings: Record<string, number> = {};
     let mark = Date.now();
     const lap = (label: string) => {
       timings[label] = (timings[label] ?? 0) + Date.now() - mark;
       mark = Date.now();
     };
-    const records = await this.registry.dirtyBatch(move._id, limit);
+    const records = await this.registry.dirtyBatch(move._id, limit, final?.after);
     lap('dirtyBatch');
     for (const name of MOVED_COLLECTIONS) {
       const ofCollection = records.filter((record) => record.collection === name);
@@ -334,8 +349,9 @@ export class TenantMover {
       if (ids.length === 0) continue;
 
       // Replace by delete-then-insert: two commands for the batch, where per-document upserts
-      // cost one each. The target serves no reads before the switch, so the gap is unseen.
-      const scope = { organizationId: move.tenantId, _id: { $in: ids } };
+      // cost one each (and deletes by `_id` scan once each on FerretDB's SQLite handler, where
+      // one `$in` delete scans once). The target serves no reads before the switch.
+      const scope = { organizationId: move.tenantId };
       const versions = await currentVersions(raw(source, name), move.tenantId, ids, ofCollection);
       lap(`read ${name}`);
       // Inserted documents are only added (the target may hold them already, as the source had
@@ -347,13 +363,13 @@ export class TenantMover {
       await insertMissing(raw(target, name), [...versions.inserted, ...versions.replaced]);
       lap(`insert ${name}`);
     }
-    await this.registry.clearDirty(records.map((record) => record._id));
+    if (!final) await this.registry.clearDirty(records.map((record) => record._id));
     lap('clear');
     this.log.debug(
       { moveId: move._id.toHexString(), records: records.length, timings },
       'dirty sync batch',
     );
-    return records.length;
+    return { count: records.length, lastId: records.at(-1)?._id ?? null };
   }
 
   /** Removes the tenant's documents at a placement it no longer uses, once reads have moved on. */
@@ -468,6 +484,9 @@ async function findEach(
   }
   return found;
 }
+
+/** Dirty records read per command of the final sync. */
+const FINAL_SYNC_BATCH = 10_000;
 
 /** MongoDB's duplicate key error. */
 const DUPLICATE_KEY = 11000;
