@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 import { readSigningKeysFile } from '../auth/signing-keys-file.js';
@@ -123,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtRefreshTtlMs,
     operatorApiKey,
     plansFile: env.PLANS_FILE || null,
-    trustProxy: readTrustProxy(env.TRUST_PROXY),
+    trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
     logLevel,
     defaultTier,
     dataDir: path.resolve(env.TENANTGATE_DATA_DIR || '.data'),
@@ -264,9 +265,35 @@ function readRedisUrl(text: string | undefined, problems: string[]): string | nu
   return text;
 }
 
-function readTrustProxy(text: string | undefined): boolean | number | string {
+/** Names Express's `trust proxy` knows besides addresses and subnets. */
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `true`, a hop count, or a comma-separated list of addresses, subnets (`10.0.0.0/8`) and
+ * Express's names. Anything else is a problem: Express would silently trust no one by it, and
+ * per-address limits would then count the balancer as the only client.
+ */
+function readTrustProxy(text: string | undefined, problems: string[]): boolean | number | string {
   if (!text || text === 'false' || text === '0') return false;
   if (text === 'true') return true;
   if (/^\d+$/.test(text)) return Number(text);
+
+  const bad = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => !TRUST_PROXY_NAMES.includes(entry) && !isAddressOrSubnet(entry));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY has ${bad.map((entry) => `"${entry}"`).join(', ')}: use true, a hop count, addresses, subnets or ${TRUST_PROXY_NAMES.join(', ')}`,
+    );
+  }
   return text;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

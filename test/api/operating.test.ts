@@ -139,6 +139,7 @@ describe('configuration', () => {
         LOG_LEVEL: 'loud',
         MONGODB_URI: 'http://nope',
         PLANS_FILE: plansFile({ FREE: { restoreRate: -1, bogus: 3 }, GOLD: {} }),
+        TRUST_PROXY: 'loopback,nonsense',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -157,6 +158,7 @@ describe('configuration', () => {
     );
     expect(stderr).toContain('PLANS_FILE plan "FREE" has unknown limit "bogus"');
     expect(stderr).toContain('PLANS_FILE names unknown plan "GOLD"');
+    expect(stderr).toContain('TRUST_PROXY has "nonsense"');
     expect(stderr).not.toContain('short');
   });
 });
