@@ -3,9 +3,23 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTenant, type TestTenant } from '../support/builders.js';
-import { startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { plansFile } from '../support/plans.js';
+import {
+  BACK_LOG,
+  BUCKET,
+  BURST,
+  COST,
+  FALLBACK_LOG,
+  REPLICAS,
+  RESTORE_PER_SECOND,
+  SPEND,
+  countLogs,
+  expectEachItsShare,
+  secondsSince,
+  startReplicas,
+  type Burst,
+} from '../support/replica-quota.js';
 import { freePort, startRedis, stopProcess } from '../support/servers.js';
 
 /**
@@ -15,27 +29,15 @@ import { freePort, startRedis, stopProcess } from '../support/servers.js';
  * so every number below follows from the plan.
  */
 
-const REPLICAS = 2;
 /** The gateway's default `REDIS_COMMAND_TIMEOUT_MS`: what each command waits at most. */
 const COMMAND_TIMEOUT_MS = 500;
 /** Generous: an answer slower than this waited for the paused Redis more than it should. */
 const ANSWER_LIMIT_MS = 3_000;
-/** FREE's bucket and refill (points per second) in this file. */
-const BUCKET = 200;
-const RESTORE_PER_SECOND = 2;
-/** Twenty object fields of cost 1 that return what they priced: nothing is refunded. */
-const COST = 20;
-const SPEND = `query Spend { ${Array.from({ length: COST }, (_, index) => `o${index}: organization { id }`).join(' ')} }`;
 const QUOTA = '{ quota { currentlyAvailable } }';
-/** A burst sends more than a whole bucket could pay for. */
-const BURST = Math.ceil(BUCKET / COST) + 5;
 /** Operations sent one after another while Redis is paused: several probe intervals' worth. */
 const STEADY_OPERATIONS = 40;
 /** The contract's failed logins per email and window. */
 const LOGIN_FAILURES_PER_EMAIL = 10;
-
-const FALLBACK_LOG = "Redis failed; quotas fall back to this replica's share";
-const BACK_LOG = 'shared quota state is back in Redis';
 
 let redis: ChildProcess;
 let paused = false;
@@ -47,16 +49,8 @@ const answersWhilePaused: Answer[] = [];
 beforeAll(async () => {
   const redisPort = await freePort();
   redis = await startRedis(redisPort);
-  const env = {
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    REPLICAS: String(REPLICAS),
-    PLANS_FILE: plansFile({
-      FREE: { maximumAvailable: BUCKET, restoreRate: RESTORE_PER_SECOND, concurrency: 64 },
-    }),
-  };
-  const first = await startGateway({ env });
-  replicas = [first, await startGateway({ env, databaseName: first.databaseName })];
-  tenant = await createTenant(first.url);
+  replicas = await startReplicas(redisPort);
+  tenant = await createTenant(replicas[0].url);
 });
 
 afterAll(async () => {
@@ -101,14 +95,7 @@ describe(`${REPLICAS} replicas sharing Redis, REPLICAS=${REPLICAS}`, () => {
       const first = await burst(replicas[0].url, fresh, BURST);
       const second = await burst(replicas[1].url, fresh, BURST);
 
-      const refill = (RESTORE_PER_SECOND / REPLICAS) * secondsSince(startedAt);
-      const share = BUCKET / REPLICAS;
-      for (const replica of [first, second]) {
-        expect(replica.other).toEqual([]);
-        expect(replica.throttled).toBeGreaterThan(0);
-        expect(replica.admitted).toBeGreaterThanOrEqual(Math.floor(share / COST));
-        expect(replica.admitted).toBeLessThanOrEqual(Math.floor((share + refill) / COST));
-      }
+      expectEachItsShare([first, second], startedAt);
     });
 
     it("each replica admits its share of the failed logins per email, the rule's maximum in all", async () => {
@@ -235,14 +222,6 @@ async function steadyTraffic(
   return answers;
 }
 
-/** What a burst of concurrent `SPEND` operations got. */
-interface Burst {
-  admitted: number;
-  throttled: number;
-  /** Any answer that was neither an admission nor a 429 THROTTLED, or came too late. */
-  other: string[];
-}
-
 async function burst(url: string, payer: TestTenant, count: number): Promise<Burst> {
   const answers = await Promise.all(
     Array.from({ length: count }, () => timedGraphql(url, SPEND, payer.token)),
@@ -303,15 +282,7 @@ async function operateUntilLogged(gateway: TestGateway, message: string, limitMs
   }
 }
 
-function countLogs(gateway: TestGateway, message: string): number {
-  return gateway.logs.filter((record) => record.msg === message).length;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-function secondsSince(startedAtMs: number): number {
-  return (Date.now() - startedAtMs) / 1000;
 }

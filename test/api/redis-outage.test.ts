@@ -4,9 +4,23 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTenant, type TestTenant } from '../support/builders.js';
-import { startGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { plansFile } from '../support/plans.js';
+import {
+  BACK_LOG,
+  BUCKET,
+  BURST,
+  COST,
+  FALLBACK_LOG,
+  REPLICAS,
+  RESTORE_PER_SECOND,
+  SPEND,
+  countLogs,
+  expectEachItsShare,
+  secondsSince,
+  startReplicas,
+  type Burst,
+} from '../support/replica-quota.js';
 import { freePort, startRedis, stopProcess } from '../support/servers.js';
 
 /**
@@ -14,22 +28,10 @@ import { freePort, startRedis, stopProcess } from '../support/servers.js';
  * and starts again under them. Budgets are small, so every number below follows from the plan.
  */
 
-const REPLICAS = 2;
-/** FREE's bucket and refill (points per second) in this file. */
-const BUCKET = 200;
-const RESTORE_PER_SECOND = 2;
-/** Twenty object fields of cost 1 that return what they priced: nothing is refunded. */
-const COST = 20;
-const SPEND = `query Spend { ${Array.from({ length: COST }, (_, index) => `o${index}: organization { id }`).join(' ')} }`;
-/** A burst sends more than a whole bucket could pay for. */
-const BURST = Math.ceil(BUCKET / COST) + 5;
-
 /** The pub/sub channels every replica listens on for revocations and suspensions. */
 const CHANNELS = ['tenantgate:revocations', 'tenantgate:suspensions'];
 
-const FALLBACK_LOG = "Redis failed; quotas fall back to this replica's share";
 const UNREACHABLE_LOG = 'Redis unreachable; using per-replica state until it returns';
-const BACK_LOG = 'shared quota state is back in Redis';
 const REACHABLE_LOG = 'Redis reachable again; shared state restored';
 
 let redisPort: number;
@@ -40,16 +42,8 @@ let traffic: BackgroundTraffic;
 beforeAll(async () => {
   redisPort = await freePort();
   redis = await startRedis(redisPort);
-  const env = {
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    REPLICAS: String(REPLICAS),
-    PLANS_FILE: plansFile({
-      FREE: { maximumAvailable: BUCKET, restoreRate: RESTORE_PER_SECOND, concurrency: 64 },
-    }),
-  };
-  const first = await startGateway({ env });
-  replicas = [first, await startGateway({ env, databaseName: first.databaseName })];
-  traffic = startTraffic(replicas, await createTenant(first.url));
+  replicas = await startReplicas(redisPort);
+  traffic = startTraffic(replicas, await createTenant(replicas[0].url));
 });
 
 afterAll(async () => {
@@ -107,14 +101,7 @@ describe(`${REPLICAS} replicas sharing Redis, REPLICAS=${REPLICAS}`, () => {
       const first = await burst(replicas[0].url, tenant, BURST);
       const second = await burst(replicas[1].url, tenant, BURST);
 
-      const refill = (RESTORE_PER_SECOND / REPLICAS) * secondsSince(startedAt);
-      const share = BUCKET / REPLICAS;
-      for (const replica of [first, second]) {
-        expect(replica.other).toEqual([]);
-        expect(replica.throttled).toBeGreaterThan(0);
-        expect(replica.admitted).toBeGreaterThanOrEqual(Math.floor(share / COST));
-        expect(replica.admitted).toBeLessThanOrEqual(Math.floor((share + refill) / COST));
-      }
+      expectEachItsShare([first, second], startedAt);
     });
 
     it('logs the fallback once per replica', async () => {
@@ -186,14 +173,6 @@ describe(`${REPLICAS} replicas sharing Redis, REPLICAS=${REPLICAS}`, () => {
     });
   });
 });
-
-/** What a burst of concurrent `SPEND` operations got. */
-interface Burst {
-  admitted: number;
-  throttled: number;
-  /** Any answer that was neither an admission nor a 429 THROTTLED. */
-  other: string[];
-}
 
 async function burst(url: string, tenant: TestTenant, count: number): Promise<Burst> {
   const responses = await Promise.all(
@@ -281,17 +260,9 @@ async function subscribersOnceSettled(): Promise<number[]> {
   }
 }
 
-function countLogs(gateway: TestGateway, message: string): number {
-  return gateway.logs.filter((record) => record.msg === message).length;
-}
-
 async function waitForLog(gateway: TestGateway, message: string, limitMs = 5_000) {
   const startedAt = Date.now();
   while (countLogs(gateway, message) === 0 && Date.now() - startedAt < limitMs) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-function secondsSince(startedAtMs: number): number {
-  return (Date.now() - startedAtMs) / 1000;
 }
