@@ -57,6 +57,29 @@ export function expectEachItsShare(bursts: Burst[], startedAtMs: number): void {
   }
 }
 
+/**
+ * The bucket is one across replicas: the first spent more than its share alone (only a shared
+ * bucket allows that; with `wholeBucket`, all of it), together they stayed within bucket plus
+ * refill, and the second found the bucket empty but for what refilled meanwhile.
+ */
+export function expectOneSharedBucket(
+  first: Burst,
+  second: Burst,
+  startedAtMs: number,
+  { wholeBucket = true } = {},
+): void {
+  const refill = RESTORE_PER_SECOND * secondsSince(startedAtMs);
+
+  expect(first.other).toEqual([]);
+  expect(second.other).toEqual([]);
+  if (wholeBucket) expect(first.admitted).toBeGreaterThanOrEqual(BUCKET / COST);
+  expect(first.admitted).toBeGreaterThan(BUCKET / REPLICAS / COST);
+  expect(first.admitted + second.admitted).toBeLessThanOrEqual(
+    Math.floor((BUCKET + refill) / COST),
+  );
+  expect(second.admitted).toBeLessThanOrEqual(Math.floor(refill / COST));
+}
+
 export function countLogs(gateway: TestGateway, message: string): number {
   return gateway.logs.filter((record) => record.msg === message).length;
 }
