@@ -36,8 +36,11 @@ export interface RefreshTokenRecord {
   role: Role;
   issuedAt: Date;
   expiresAt: Date;
-  /** Mirrors the use claim (see RefreshTokenUse), which is what decides. */
-  usedAt: Date | null;
+  /**
+   * Set by a family's revocation and never cleared. Nothing else writes to a record that is not
+   * revoked: FerretDB 1.24 runs an update as a read and a rewrite of the whole document, so any
+   * other write racing a revocation could put back the document as it was before it.
+   */
   revokedAt: Date | null;
   /** The jti of the access token issued with it, revoked with the family. */
   accessTokenId: string;
@@ -127,7 +130,7 @@ export class RefreshTokenStore {
     const record = await this.records.findOne({ hash: hashOf(token) });
     if (!record) return null;
 
-    if (record.usedAt) {
+    if (await this.uses.findOne({ _id: record._id }, { projection: { _id: 1 } })) {
       await this.revokeReusedFamily(record);
       return null;
     }
@@ -151,7 +154,6 @@ export class RefreshTokenStore {
       return null;
     }
 
-    await this.records.updateOne({ _id: parent._id }, { $set: { usedAt } });
     const successor = await this.insert(parent.familyId, parent._id, access);
 
     // A revocation whose pass read the family before the successor existed missed it; its
@@ -232,7 +234,6 @@ export class RefreshTokenStore {
       role: access.role,
       issuedAt,
       expiresAt,
-      usedAt: null,
       revokedAt: null,
       accessTokenId: access.tokenId,
       accessTokenExpiresAt: new Date(access.expiresAtMs),
