@@ -295,5 +295,6 @@ function isAddressOrSubnet(entry: string): boolean {
   const family = isIP(address);
   if (family === 0 || extra !== undefined) return false;
   if (bits === undefined) return true;
+  if (family === 4 && isIP(bits) === 4) return true; // a netmask: 10.0.0.0/255.0.0.0
   return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

@@ -43,9 +43,19 @@ const RESPONSE_TYPES = ['application/json', 'application/graphql-response+json']
  */
 export function throttleGate(options: ThrottleGateOptions): RequestHandler {
   return (req, res, next) => {
-    refuseIfKnownShort(options, req, res).then((refused) => {
-      if (!refused) next();
-    }, next);
+    refuseIfKnownShort(options, req, res).then(
+      (refused) => {
+        if (!refused) next();
+      },
+      (error: unknown) => {
+        // The gate is a shortcut: if it fails, the pipeline answers the request as it would have.
+        options.services.log.warn(
+          { err: error, requestId: requestIdOf(req) },
+          'throttle gate failed',
+        );
+        if (!res.headersSent) next();
+      },
+    );
   };
 }
 

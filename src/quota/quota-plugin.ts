@@ -118,7 +118,7 @@ async function admit<TContext extends QuotaContextFields>(
     });
   }
 
-  const known = options.memo.refusalOf(payer.key, charge.requestedCost, Date.now());
+  const known = options.memo.refusalOf(payer.key, charge.requestedCost, Date.now(), payer.limits);
   if (known) {
     charge.throttled = true;
     charge.availableWhenRefused = known.available;

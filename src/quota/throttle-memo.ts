@@ -17,10 +17,11 @@ interface Shortfall {
 }
 
 /**
- * How long a refusal is trusted. Another replica's refund is not seen here, so a remembered
- * refusal may be pessimistic by that refund for at most this long.
+ * How long a refusal is trusted. Another replica's refund is not seen here, nor (in the HTTP
+ * gate) a plan change, so a remembered refusal may be pessimistic by them for at most this long;
+ * short enough that a plan change still reaches every answer within the contract's second.
  */
-export const TRUST_MS = 1_000;
+export const TRUST_MS = 500;
 
 /** Payers remembered at once; the oldest is forgotten first. */
 const MAX_PAYERS = 10_000;
@@ -50,11 +51,20 @@ export class ThrottleMemo {
     this.shortfalls.delete(key);
   }
 
-  /** The refusal a take of `cost` from `key` would meet now, or null when it might be admitted. */
-  refusalOf(key: string, cost: number, nowMs: number): KnownRefusal | null {
+  /**
+   * The refusal a take of `cost` from `key` would meet now, or null when it might be admitted.
+   * Given the payer's current limits, a refusal remembered under other limits (a plan or quota
+   * change since) is dropped.
+   */
+  refusalOf(
+    key: string,
+    cost: number,
+    nowMs: number,
+    current?: QuotaPayer['limits'],
+  ): KnownRefusal | null {
     const shortfall = this.shortfalls.get(key);
     if (!shortfall) return null;
-    if (nowMs - shortfall.atMs > TRUST_MS) {
+    if (nowMs - shortfall.atMs > TRUST_MS || (current && !sameBucket(current, shortfall.payer))) {
       this.shortfalls.delete(key);
       return null;
     }
@@ -64,6 +74,15 @@ export class ThrottleMemo {
     if (available >= cost) return null;
     return { payer: shortfall.payer, available, retryAfterMs: msUntil(cost, available, limits) };
   }
+}
+
+function sameBucket(limits: QuotaPayer['limits'], payer: QuotaPayer): boolean {
+  const { maximumAvailable, restoreRate, maxQueryCost } = payer.limits;
+  return (
+    limits.maximumAvailable === maximumAvailable &&
+    limits.restoreRate === restoreRate &&
+    limits.maxQueryCost === maxQueryCost
+  );
 }
 
 function bucketLimitsOf(payer: QuotaPayer): BucketLimits {

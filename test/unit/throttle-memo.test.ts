@@ -53,6 +53,15 @@ describe('ThrottleMemo', () => {
     expect(memo.refusalOf(payer.key, 900, 1_000)).toBeNull();
   });
 
+  it('drops a refusal remembered under other limits than the payer has now', () => {
+    const memo = new ThrottleMemo();
+    memo.remember(payer, 0, 1_000);
+
+    expect(memo.refusalOf(payer.key, 900, 1_000, BUILT_IN_PLANS.FREE)).not.toBeNull();
+    expect(memo.refusalOf(payer.key, 900, 1_000, BUILT_IN_PLANS.ENTERPRISE)).toBeNull();
+    expect(memo.refusalOf(payer.key, 900, 1_000)).toBeNull();
+  });
+
   it('keeps payers apart', () => {
     const memo = new ThrottleMemo();
     memo.remember(payer, 0, 1_000);
