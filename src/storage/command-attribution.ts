@@ -33,3 +33,11 @@ export function attributeCommand(): boolean {
   tally.commands += 1;
   return true;
 }
+
+/**
+ * Runs `work` outside any request's tally: for background work a request only starts (a tenant
+ * move), whose commands are nobody's and must not keep the request's tally alive.
+ */
+export function outsideRequests<T>(work: () => T): T {
+  return tallies.exit(work);
+}

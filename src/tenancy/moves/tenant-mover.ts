@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ObjectId, type Collection, type Document } from 'mongodb';
 
 import type { Logger } from '../../logger.js';
+import { outsideRequests } from '../../storage/command-attribution.js';
 import type { TenantCollections } from '../collection-store.js';
 import type { OrganizationDocument } from '../models.js';
 import type { OrganizationRepository } from '../organizations.js';
@@ -152,7 +153,7 @@ export class TenantMover {
     if (this.running.has(key)) return;
 
     this.running.add(key);
-    void this.run(moveId)
+    void outsideRequests(() => this.run(moveId))
       .catch((error) => this.log.error({ err: error, moveId: key }, 'move stopped unexpectedly'))
       .finally(() => this.running.delete(key));
   }
