@@ -2,11 +2,20 @@
  * The typed tenantgate client: the documents and types generated from client/operations/, their
  * stamped costs, and a small fetch wrapper that sends one of them and returns typed data.
  */
-import { Kind, print } from 'graphql';
+import { Kind } from 'graphql';
 import type { DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 
+import {
+  endpointOf,
+  printed,
+  retryAfterHeaderMs,
+  type CostExtension,
+  type GraphQLErrorEntry,
+} from './wire.js';
+
 export * from './generated/graphql.js';
+export type { CostExtension, GraphQLErrorEntry, ThrottleStatus } from './wire.js';
 export { operationCosts } from './generated/costs.js';
 export type { OperationName } from './generated/costs.js';
 
@@ -18,20 +27,6 @@ export interface ClientOptions {
   token?: string | null;
   /** Extra request headers, e.g. `x-forwarded-for` behind a trusted proxy. */
   headers?: Readonly<Record<string, string>>;
-}
-
-/** One entry of a response's `errors`, as the gateway formats it. */
-export interface GraphQLErrorEntry {
-  message: string;
-  path?: readonly (string | number)[];
-  extensions?: { code?: string; retryAfterMs?: number; [key: string]: unknown };
-}
-
-/** What the gateway priced and charged for an operation (`extensions.cost`). */
-export interface CostExtension {
-  requestedQueryCost: number;
-  actualQueryCost: number | null;
-  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
 }
 
 /** An answer without errors: its data and what it cost. */
@@ -162,27 +157,6 @@ function retryAfterOf(errors: readonly GraphQLErrorEntry[]): number | null {
   return waits.length > 0 ? Math.max(...waits) : null;
 }
 
-/** `Retry-After` holds delay-seconds or an HTTP date; a 429 always carries it. */
-function retryAfterHeaderMs(header: string | null | undefined): number | null {
-  if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
-/** Printing is the costly part of sending a document, and documents are module constants. */
-const printedDocuments = new WeakMap<DocumentNode, string>();
-
-function printed(document: DocumentNode): string {
-  let text = printedDocuments.get(document);
-  if (text === undefined) {
-    text = print(document);
-    printedDocuments.set(document, text);
-  }
-  return text;
-}
-
 function operationNameOf(document: DocumentNode): string {
   for (const definition of document.definitions) {
     if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) {
@@ -190,10 +164,4 @@ function operationNameOf(document: DocumentNode): string {
     }
   }
   return 'operation';
-}
-
-/** Accepts either the server root or the `/graphql` endpoint itself. */
-function endpointOf(url: string): string {
-  const trimmed = url.replace(/\/+$/, '');
-  return trimmed.endsWith('/graphql') ? trimmed : `${trimmed}/graphql`;
 }

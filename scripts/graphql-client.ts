@@ -4,9 +4,17 @@
  * every other error into a GraphQLRequestError carrying the error codes. An operation is either a
  * generated document from client/ (typed data and variables) or a query string.
  */
-import { print } from 'graphql';
-import type { DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+
+import {
+  endpointOf,
+  printed,
+  retryAfterHeaderMs,
+  type CostExtension,
+  type GraphQLErrorEntry,
+} from '../client/wire.js';
+
+export type { CostExtension, GraphQLErrorEntry, ThrottleStatus } from '../client/wire.js';
 
 /** Codes that mean "send the same request again later"; every other code is final. */
 const QUOTA_CODES: ReadonlySet<string> = new Set(['THROTTLED', 'CONCURRENCY_LIMITED']);
@@ -22,27 +30,6 @@ const DEFAULT_MAX_RETRIES = 50;
 
 /** One slow answer must not hang a script forever. */
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-/** One entry of a response's `errors`, as the gateway formats it. */
-export interface GraphQLErrorEntry {
-  message: string;
-  path?: readonly (string | number)[];
-  extensions?: { code?: string; retryAfterMs?: number; field?: string; [key: string]: unknown };
-}
-
-/** The tenant's bucket after an operation (`extensions.cost.throttleStatus`). */
-export interface ThrottleStatus {
-  maximumAvailable: number;
-  currentlyAvailable: number;
-  restoreRate: number;
-}
-
-/** What the gateway priced and charged for an operation (`extensions.cost`). */
-export interface CostExtension {
-  requestedQueryCost: number;
-  actualQueryCost: number | null;
-  throttleStatus: ThrottleStatus;
-}
 
 /** A successful answer: its data, its cost when the gateway reported one, and retries spent. */
 export interface GraphQLResult<TData> {
@@ -250,16 +237,6 @@ function anyFieldSucceeded(data: unknown): boolean {
   return Object.values(data).some((value) => value !== null);
 }
 
-/** `Retry-After` holds either delay-seconds or an HTTP date. */
-function retryAfterHeaderMs(header: string | null): number | null {
-  if (!header) return null;
-
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
 function toResult<TData>(
   answer: HttpAnswer,
   operationName: string,
@@ -292,28 +269,10 @@ function codesOf(answer: HttpAnswer): string {
   return [...new Set((answer.body.errors ?? []).map((error) => error.extensions?.code))].join(', ');
 }
 
-/** Documents are module constants sent many times over; print each once. */
-const printedDocuments = new WeakMap<DocumentNode, string>();
-
-function printed(document: DocumentNode): string {
-  let text = printedDocuments.get(document);
-  if (text === undefined) {
-    text = print(document);
-    printedDocuments.set(document, text);
-  }
-  return text;
-}
-
 /** The document's first operation name, for messages. */
 function operationNameOf(query: string): string {
   const match = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query);
   return match?.[1] ?? 'operation';
-}
-
-/** Accepts either the server root or the `/graphql` endpoint itself. */
-function endpointOf(url: string): string {
-  const trimmed = url.replace(/\/+$/, '');
-  return trimmed.endsWith('/graphql') ? trimmed : `${trimmed}/graphql`;
 }
 
 function causeOf(error: unknown): string {

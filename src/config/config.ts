@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { readSigningKeysFile } from '../auth/signing-keys-file.js';
 import { SigningKeySet, keyFromSecret } from '../auth/signing-keys.js';
-import { plansFileProblems } from '../quota/plans.js';
+import { readPlans, type PlanTable } from '../quota/plans.js';
 import { parseDurationMs } from './duration.js';
 
 /** One MongoDB cluster tenants can be placed on. */
@@ -47,8 +47,8 @@ export interface Config {
   jwtRefreshTtlMs: number;
   /** Operator API key; null turns the operator API off. */
   operatorApiKey: string | null;
-  /** Path of a JSON plan table overriding the built-in one. */
-  plansFile: string | null;
+  /** The plan table: the built-in one with PLANS_FILE laid over it, read once here. */
+  plans: PlanTable;
   /** Express `trust proxy` value; false by default. */
   trustProxy: boolean | number | string;
   /** Pino level; default `info`. */
@@ -96,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { signingKeys, jwtSecretGenerated } = readSigningKeys(env, production, problems);
   const jwtTtlMs = readDuration(env, 'JWT_TTL', '30m', problems);
   const jwtRefreshTtlMs = readDuration(env, 'JWT_REFRESH_TTL', '30d', problems);
+  const plans = readPlans(env.PLANS_FILE || null);
+  problems.push(...plans.problems);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -123,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtTtlMs,
     jwtRefreshTtlMs,
     operatorApiKey,
-    plansFile: env.PLANS_FILE || null,
+    plans: plans.table,
     trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
     logLevel,
     defaultTier,
@@ -140,7 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
 
-  problems.push(...plansFileProblems(config.plansFile));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { buildGatewaySchema } from '../schema/build-schema.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import { FieldRateLimits } from '../quota/field-limits.js';
-import { effectiveLimits, loadPlans } from '../quota/plans.js';
+import { effectiveLimits } from '../quota/plans.js';
 import { memoryQuotaState, redisQuotaState, type QuotaState } from '../quota/shared-state.js';
 import { ClusterSet, MASTER_CLUSTER } from '../storage/clusters.js';
 import { redisBroadcast, type Broadcast } from '../storage/broadcast.js';
@@ -117,7 +117,7 @@ async function createServices(
   broadcast: Broadcast | null,
   log: Logger,
 ): Promise<GatewayServices> {
-  const plans = loadPlans(config.plansFile);
+  const { plans } = config;
   const masterDb = clusters.master.db;
   const organizations = new OrganizationRepository(masterDb);
   const members = new MemberRepository(masterDb);

@@ -3,6 +3,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { ObjectId } from 'mongodb';
 
+import type { TokenClaims } from '../auth/tokens.js';
 import { ErrorCode, clientError, unauthenticated } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RequestContext, Session, TenantScope } from '../schema/context.js';
@@ -78,12 +79,9 @@ export function requestIdOf(req: Request): string {
  * touches neither the database nor Redis.
  */
 async function sessionOf(req: Request, services: GatewayServices): Promise<Session | null> {
-  const header = req.headers.authorization;
-  if (header === undefined || header === '') return null;
-
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const claims = match ? await services.tokens.verify(match[1]) : null;
-  if (!claims || services.revocations.isRevoked(claims)) {
+  const claims = await bearerClaims(req, services);
+  if (claims === undefined) return null;
+  if (claims === null) {
     throw unauthenticated('The bearer token is invalid, expired or revoked; log in again.', 401);
   }
   if (services.suspensions.isSuspended(claims.tenantId)) {
@@ -100,6 +98,22 @@ async function sessionOf(req: Request, services: GatewayServices): Promise<Sessi
     memberId: new ObjectId(claims.memberId),
     role: claims.role,
   };
+}
+
+/**
+ * The claims of the request's bearer token when it verifies and is not revoked; null when the
+ * token must be refused; undefined when the request has none. Memory only, no round trip.
+ */
+export async function bearerClaims(
+  req: Request,
+  services: GatewayServices,
+): Promise<TokenClaims | null | undefined> {
+  const header = req.headers.authorization;
+  if (header === undefined || header === '') return undefined;
+
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const claims = match ? await services.tokens.verify(match[1]) : null;
+  return claims && !services.revocations.isRevoked(claims) ? claims : null;
 }
 
 async function openTenantScope(context: RequestContext): Promise<TenantScope> {

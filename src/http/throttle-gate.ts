@@ -14,7 +14,7 @@ import { retryAfterHeader, throttledMessage } from '../quota/quota-errors.js';
 import type { KnownRefusal, ThrottleMemo } from '../quota/throttle-memo.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import type { OperationRecorder } from './metrics.js';
-import { isOperator, requestIdOf } from './request-context.js';
+import { bearerClaims, isOperator, requestIdOf } from './request-context.js';
 
 /** What the gate needs: the same memo and documents the quota pipeline fills. */
 export interface ThrottleGateOptions {
@@ -124,15 +124,9 @@ function operationOf(req: Request, documents: PricedDocuments): KnownOperation |
 async function payerKeyOf(req: Request, services: GatewayServices): Promise<string | null> {
   if (isOperator(req, services.operatorKeyDigest)) return null; // charged to no one
 
-  const header = req.headers.authorization;
-  if (header === undefined || header === '') {
-    return `address:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-  }
-
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const claims = match ? await services.tokens.verify(match[1]) : null;
-  if (!claims || services.revocations.isRevoked(claims)) return null;
-  if (services.suspensions.isSuspended(claims.tenantId)) return null;
+  const claims = await bearerClaims(req, services);
+  if (claims === undefined) return `address:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  if (claims === null || services.suspensions.isSuspended(claims.tenantId)) return null;
   return `tenant:${claims.tenantId}`;
 }
 

@@ -51,26 +51,14 @@ const LIMIT_NAMES: readonly (keyof PlanLimits)[] = [
   'dbTimeMs',
 ];
 
-/** Raised at start when PLANS_FILE cannot be used; the message names the file and the fault. */
-export class PlansFileError extends Error {}
-
 /**
- * The plan table: the built-in one, with any plan or number given in PLANS_FILE replacing it.
- * The file is JSON such as `{ "FREE": { "restoreRate": 20 } }`; unknown plans or limits, and
- * values that are not positive numbers, stop the start (src/config/config.ts lists them all,
- * through plansFileProblems, before anything starts).
+ * The plan table: the built-in one, with any plan or number given in PLANS_FILE replacing it,
+ * and every fault of the file, one line each. The file is JSON such as
+ * `{ "FREE": { "restoreRate": 20 } }`; unknown plans or limits, and values that are not positive
+ * numbers, are faults, which stop the start (src/config/config.ts reads the file, once).
  */
-export function loadPlans(plansFile: string | null): PlanTable {
-  if (!plansFile) return BUILT_IN_PLANS;
-
-  const { table, problems } = readPlansFile(plansFile);
-  if (problems.length > 0) throw new PlansFileError(problems.join('; '));
-  return table;
-}
-
-/** Every fault of a PLANS_FILE, one line each; none for a good file or no file. */
-export function plansFileProblems(plansFile: string | null): string[] {
-  return plansFile ? readPlansFile(plansFile).problems : [];
+export function readPlans(plansFile: string | null): { table: PlanTable; problems: string[] } {
+  return plansFile ? readPlansFile(plansFile) : { table: BUILT_IN_PLANS, problems: [] };
 }
 
 function readPlansFile(plansFile: string): { table: PlanTable; problems: string[] } {

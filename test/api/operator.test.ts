@@ -10,6 +10,7 @@ import {
 } from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, errorCodes, graphql } from '../support/graphql.js';
+import { msUntil } from '../support/propagation.js';
 
 const OPERATOR_KEY = 'operator-key-for-tests-0123456789';
 const asOperator = { headers: { 'x-operator-key': OPERATOR_KEY } };
@@ -28,16 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([gateway.stop(), replica.stop()]);
 });
-
-/** Polls until `check` holds; the milliseconds it took. */
-async function msUntil(check: () => Promise<boolean>, limitMs = 3_000): Promise<number> {
-  const startedAt = Date.now();
-  while (Date.now() - startedAt < limitMs) {
-    if (await check()) return Date.now() - startedAt;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Infinity;
-}
 
 describe('the operator API', () => {
   describe('without the operator key', () => {

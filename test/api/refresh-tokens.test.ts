@@ -6,6 +6,7 @@ import { PASSWORD, addMemberAs, createTenant, type TestTenant } from '../support
 import { openDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, errorCodes, graphql, randomAddress } from '../support/graphql.js';
+import { msUntilRefused, statusOf } from '../support/propagation.js';
 
 const OPERATOR_KEY = 'operator-key-for-refresh-tests-0123456789';
 const asOperator = { headers: { 'x-operator-key': OPERATOR_KEY } };
@@ -60,20 +61,6 @@ async function refreshed(url: string, refreshToken: string): Promise<Pair> {
 /** The claims of a JWT, read without verifying it. */
 function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
-
-async function statusOf(url: string, token: string): Promise<number> {
-  return (await graphql(url, '{ viewer { id } }', {}, { token })).status;
-}
-
-/** Polls a replica until the token is refused; the time it took, in milliseconds. */
-async function msUntilRefused(url: string, token: string, limitMs = 3_000): Promise<number> {
-  const startedAt = Date.now();
-  while (Date.now() - startedAt < limitMs) {
-    if ((await statusOf(url, token)) === 401) return Date.now() - startedAt;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Infinity;
 }
 
 /** Expects the refresh to be refused with the one message every refusal shares. */

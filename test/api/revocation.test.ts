@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PASSWORD, addMemberAs, createTenant, loginAs } from '../support/builders.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, errorCodes, graphql } from '../support/graphql.js';
+import { msUntilRefused, statusOf } from '../support/propagation.js';
 
 let gateway: TestGateway;
 let replica: TestGateway;
@@ -15,20 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([gateway.stop(), replica.stop()]);
 });
-
-async function statusOf(url: string, token: string): Promise<number> {
-  return (await graphql(url, '{ viewer { id } }', {}, { token })).status;
-}
-
-/** Polls a replica until the token is refused; the time it took, in milliseconds. */
-async function msUntilRefused(url: string, token: string, limitMs = 3_000): Promise<number> {
-  const startedAt = Date.now();
-  while (Date.now() - startedAt < limitMs) {
-    if ((await statusOf(url, token)) === 401) return Date.now() - startedAt;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Infinity;
-}
 
 describe('revocation', () => {
   describe('logout', () => {

@@ -80,6 +80,19 @@ export function expectOneSharedBucket(
   expect(second.admitted).toBeLessThanOrEqual(Math.floor(refill / COST));
 }
 
+/** Every replica answers /readyz 200 with Redis up, and is the process it was: no restart. */
+export async function expectReadyAgainWithoutRestart(replicas: TestGateway[]): Promise<void> {
+  for (const gateway of replicas) {
+    const response = await fetch(`${gateway.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { master: true, redis: true },
+    });
+    expect(gateway.process.exitCode).toBeNull();
+  }
+}
+
 export function countLogs(gateway: TestGateway, message: string): number {
   return gateway.logs.filter((record) => record.msg === message).length;
 }
