@@ -69,13 +69,17 @@ export function requestedCost(
   return withinStack(() => objectSelectionCost(pricer, rootType, [operation.selectionSet]));
 }
 
-/** The cost of what an operation actually returned; never more than its requested cost. */
+/**
+ * The cost of what an operation actually returned; never more than its requested cost, which a
+ * caller that priced the operation already passes as `requested` (else it is priced again).
+ */
 export function actualCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | undefined | null,
   variables: Record<string, unknown> | undefined,
   data: Record<string, unknown> | null | undefined,
+  requested?: number,
 ): number {
   const operation = selectOperation(document, operationName);
   const rootType = operation && schema.getRootType(operation.operation);
@@ -93,7 +97,7 @@ export function actualCost(
   );
 
   // A resolver may return more than the schema promises; the caller was quoted the requested cost.
-  return Math.min(returned, requestedCost(schema, document, operationName, variables));
+  return Math.min(returned, requested ?? requestedCost(schema, document, operationName, variables));
 }
 
 /**

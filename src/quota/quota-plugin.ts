@@ -184,6 +184,7 @@ async function settle<TContext extends QuotaContextFields>(
       operationName,
       request.variables,
       body.data as Record<string, unknown> | null | undefined,
+      charge.requestedCost,
     );
     await refund(options, charge, Math.max(0, charge.requestedCost - spent));
   }
