@@ -59,6 +59,7 @@ const FLAGS = {
   'a-tasks': { default: 100, help: 'tasks per project of tenant A' },
   'free-bucket': { default: 1_000, help: "FREE's maximumAvailable (experiments only)" },
   'free-restore-rate': { default: 50, help: "FREE's restoreRate (experiments only)" },
+  'free-concurrency': { default: 4, help: "FREE's concurrency (experiments only)" },
   'keep-data': { default: false, help: "keep FerretDB's state folder" },
 };
 
@@ -203,10 +204,12 @@ async function prepare(flags: Flags): Promise<Setup> {
 function freePlansFile(flags: Flags, folder: string): string | null {
   const bucket = flags['free-bucket'];
   const restoreRate = flags['free-restore-rate'];
-  if (bucket === 1_000 && restoreRate === 50) return null;
+  const concurrency = flags['free-concurrency'];
+  if (bucket === 1_000 && restoreRate === 50 && concurrency === 4) return null;
 
   const file = path.join(folder, 'free-plan.json');
-  writeFileSync(file, JSON.stringify({ FREE: { maximumAvailable: bucket, restoreRate } }));
+  const free = { maximumAvailable: bucket, restoreRate, concurrency };
+  writeFileSync(file, JSON.stringify({ FREE: free }));
   return file;
 }
 
