@@ -18,6 +18,7 @@ import { operationLogPlugin } from './operation-log.js';
 import { defaultPlaygroundFolder, registerPlayground } from './playground.js';
 import { hideSuggestionsPlugin } from './suggestions.js';
 import { createPayerOf } from './quota-payer.js';
+import { ExecutionLanes } from '../quota/execution-lanes.js';
 import { quotaPlugin } from '../quota/quota-plugin.js';
 import { PricedDocuments } from '../quota/priced-documents.js';
 import { ThrottleMemo } from '../quota/throttle-memo.js';
@@ -67,6 +68,7 @@ export async function createApp(
               schema,
               buckets: quotaState.buckets,
               slots: quotaState.slots,
+              lanes: new ExecutionLanes(),
               payerOf: createPayerOf(quotaState.buckets),
               onSettled: ({ payer, actualCost, throttled }) => {
                 if (payer.tenantId)

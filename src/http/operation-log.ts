@@ -55,6 +55,9 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
                 ? { requestedCost: cost.requestedQueryCost, actualCost: cost.actualQueryCost }
                 : {}),
               dbCommands,
+              ...(contextValue.laneWaitMs !== undefined && contextValue.laneWaitMs >= 1
+                ? { laneWaitMs: Math.round(contextValue.laneWaitMs) }
+                : {}),
             },
             'operation',
           );

@@ -17,6 +17,8 @@ export interface QuotaContextFields {
   quota?: QuotaHandle;
   /** Set when the response is being finished: the cost it reported, or null. */
   quotaSettled?: Promise<CostExtension | null>;
+  /** How long the operation waited for one of its tenant's lanes, in milliseconds. */
+  laneWaitMs?: number;
 }
 
 /** The live quota of the request's payer. */

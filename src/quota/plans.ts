@@ -12,6 +12,11 @@ export interface PlanLimits {
   concurrency: number;
   /** Database time of one operation, in milliseconds. */
   dbTimeMs: number;
+  /**
+   * Operations executing at once per replica (the rest of those in flight wait their turn); not
+   * in the contract's table. Unset: a quarter of `concurrency` (see execution-lanes.ts).
+   */
+  lanes?: number;
 }
 
 export type PlanName = 'FREE' | 'TEAM' | 'ENTERPRISE';
@@ -49,6 +54,7 @@ const LIMIT_NAMES: readonly (keyof PlanLimits)[] = [
   'maxQueryCost',
   'concurrency',
   'dbTimeMs',
+  'lanes',
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 
 import type { Logger } from '../logger.js';
 import type { ConcurrencyLimiter, ConcurrencySlot } from './concurrency.js';
+import { lanesOf, type ExecutionLanes } from './execution-lanes.js';
 import { actualCost, requestedCost } from './cost.js';
 import { costExtension, type CostExtension } from './cost-extension.js';
 import type { LimitViolation } from './limits.js';
@@ -26,6 +27,8 @@ export interface QuotaPipelineOptions<TContext> {
   schema: GraphQLSchema;
   buckets: BucketStore;
   slots: ConcurrencyLimiter;
+  /** A tenant's admitted operations beyond its lanes wait here for their turn. */
+  lanes: ExecutionLanes;
   /** The payer of a request, or null when no one is charged (the operator API). */
   payerOf(context: TContext): Promise<QuotaPayer | null>;
   /** Called once per charged operation after it settled. */
@@ -43,6 +46,8 @@ interface Charge {
   requestedCost: number;
   taken: boolean;
   slot: ConcurrencySlot | null;
+  /** Frees the operation's lane; null when it holds none. */
+  leaveLane: (() => void) | null;
   throttled: boolean;
   /** What the bucket held when it refused, so the answer needs no second look at it. */
   availableWhenRefused: number | null;
@@ -72,6 +77,7 @@ export function quotaPlugin<TContext extends QuotaContextFields>(
         requestedCost: 0,
         taken: false,
         slot: null,
+        leaveLane: null,
         throttled: false,
         availableWhenRefused: null,
         violation: null,
@@ -137,17 +143,37 @@ async function admit<TContext extends QuotaContextFields>(
   options.memo.forget(payer.key);
   charge.taken = true;
 
-  charge.slot = await options.slots.acquire(
-    payer.key,
-    payer.limits.concurrency,
-    payer.limits.dbTimeMs + SLOT_LEASE_MARGIN_MS,
-  );
+  charge.slot = await options.slots.acquire(payer.key, payer.limits.concurrency, leaseMs(payer));
   if (!charge.slot) {
     charge.throttled = true;
     await refund(options, charge, charge.requestedCost);
     charge.taken = false;
     throw concurrencyLimited(payer.limits.concurrency, 250);
   }
+
+  if (payer.tenantId) await waitForLane(options, charge, payer, contextValue);
+}
+
+/**
+ * A slot outlives the longest its operation can take: waiting behind the rest of its tenant's
+ * operations in flight, one lane's worth at a time, and then its own database time.
+ */
+function leaseMs(payer: QuotaPayer): number {
+  const { concurrency, dbTimeMs } = payer.limits;
+  const turns = Math.ceil(concurrency / lanesOf(payer.limits));
+  return turns * dbTimeMs + SLOT_LEASE_MARGIN_MS;
+}
+
+/** Only tenants' operations take lanes: anonymous ones are few and rate limited per field. */
+async function waitForLane<TContext extends QuotaContextFields>(
+  options: QuotaPipelineOptions<TContext>,
+  charge: Charge,
+  payer: QuotaPayer,
+  contextValue: TContext,
+): Promise<void> {
+  const startedAt = performance.now();
+  charge.leaveLane = await options.lanes.enter(payer.key, lanesOf(payer.limits));
+  contextValue.laneWaitMs = performance.now() - startedAt;
 }
 
 /** Lets the HTTP gate answer repeats of this refused operation (see PricedDocuments). */
@@ -167,6 +193,7 @@ async function settle<TContext extends QuotaContextFields>(
   const body = response.body?.kind === 'single' ? response.body.singleResult : null;
   if (body && charge.violation) answerAsTooComplex(requestContext, charge.violation);
 
+  charge.leaveLane?.();
   if (charge.slot)
     await options.slots
       .release(charge.slot)
