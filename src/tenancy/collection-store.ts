@@ -58,7 +58,7 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   findProjects(ids: readonly ObjectId[]): Promise<ProjectDocument[]> {
-    return this.collections.projects.find(this.scoped(byIds(ids)), this.deadline.read()).toArray();
+    return this.collections.projects.find(this.scoped(byIds(ids)), this.byIdsRead()).toArray();
   }
 
   pageProjects(page: PageRequest): Promise<Page<ProjectDocument>> {
@@ -113,7 +113,7 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   findTasks(ids: readonly ObjectId[]): Promise<TaskDocument[]> {
-    return this.collections.tasks.find(this.scoped(byIds(ids)), this.deadline.read()).toArray();
+    return this.collections.tasks.find(this.scoped(byIds(ids)), this.byIdsRead()).toArray();
   }
 
   pageTasks(selection: TaskSelection, page: PageRequest): Promise<Page<TaskDocument>> {
@@ -276,6 +276,15 @@ export class CollectionTenantStore implements TenantStore {
       .toArray()) as T[];
 
     return { nodes: documents.slice(0, page.first), hasNextPage: documents.length > page.first };
+  }
+
+  /**
+   * Options of a read by ids: the batch size is given so that the driver's default first batch
+   * (101 documents) does not split a read of a few hundred ids into several round trips, each a
+   * getMore the server answers from the same scan.
+   */
+  private byIdsRead(): { maxTimeMS: number; batchSize: number } {
+    return { ...this.deadline.read(), batchSize: BATCH_SIZE };
   }
 
   /** Every filter goes through here: the tenant is set last, so no caller field can replace it. */

@@ -44,7 +44,8 @@ export class MemberRepository {
     organizationId: ObjectId,
     ids: readonly ObjectId[],
   ): Promise<MemberDocument[]> {
-    return this.collection.find({ organizationId, ...byIds(ids) }).toArray();
+    // One batch: the driver's default first batch of 101 would split a page's assignees.
+    return this.collection.find({ organizationId, ...byIds(ids) }, { batchSize: 1_000 }).toArray();
   }
 
   /** A keyset page of an organization's members. */
