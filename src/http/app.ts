@@ -1,6 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -14,6 +17,7 @@ import { createErrorFormatter } from './format-error.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
 import { registerJwksRoute } from './jwks.js';
 import { registerMetricsRoute, type GatewayMetrics } from './metrics.js';
+import { noStorePlugin } from './no-store.js';
 import { operationLogPlugin } from './operation-log.js';
 import { defaultPlaygroundFolder, registerPlayground } from './playground.js';
 import { hideSuggestionsPlugin } from './suggestions.js';
@@ -62,6 +66,8 @@ export async function createApp(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       ...(config.quotasEnabled
         ? [
             quotaPlugin<RequestContext>({

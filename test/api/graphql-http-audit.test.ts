@@ -45,6 +45,25 @@ describe('GraphQL over HTTP audit (graphql-http serverAudits)', () => {
   });
 });
 
+describe('caching', () => {
+  it('answers every GraphQL result, data or errors, with Cache-Control: no-store', async () => {
+    const post = (query: string) =>
+      fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+
+    const answered = await post('{ __typename }');
+    const invalid = await post('{ noSuchField }');
+
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('cache-control')).toBe('no-store');
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
 /** One line per failed audit, optionally of one level: `LEVEL id name: reason (HTTP status)`. */
 function failures(results: AuditResult[], level?: Level): string[] {
   return results
