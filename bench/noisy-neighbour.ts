@@ -4,7 +4,8 @@
  * Tenant A (FREE) floods with expensive queries and `taskReport`s from several worker processes;
  * tenant B (TEAM by default) sends a light query at a fixed rate from a process of its own. Three
  * measured phases: B alone; B under A's flood with quotas on; B under the same flood on a second
- * gateway with `QUOTAS=off`. The phases take turns in short rounds, so that whatever else the
+ * gateway with `QUOTAS=off`; with `--compare-lanes`, a fourth under the flood on a gateway whose
+ * FREE lanes are as wide as its concurrency. The phases take turns in short rounds, so that whatever else the
  * machine does falls on all three alike. Then a short flood against a gateway under
  * `node --cpu-prof` shows where the gateway spends its time refusing A.
  *
@@ -60,6 +61,11 @@ const FLAGS = {
   'free-bucket': { default: 1_000, help: "FREE's maximumAvailable (experiments only)" },
   'free-restore-rate': { default: 50, help: "FREE's restoreRate (experiments only)" },
   'free-concurrency': { default: 4, help: "FREE's concurrency (experiments only)" },
+  'free-lanes': { default: 0, help: "FREE's lanes, 0 for the plan's own (experiments only)" },
+  'compare-lanes': {
+    default: false,
+    help: 'add a phase on a gateway whose FREE lanes equal its concurrency (lanes off)',
+  },
   'keep-data': { default: false, help: "keep FerretDB's state folder" },
 };
 
@@ -94,6 +100,11 @@ const PROGRESS_EVERY_MS = 2_000;
 
 const PLANS: readonly PlanName[] = ['FREE', 'TEAM', 'ENTERPRISE'];
 
+const SOLO = 'B solo';
+const QUOTAS_ON = 'B + A flood, quotas on';
+const LANES_OFF = 'B + A flood, quotas on, lanes off';
+const QUOTAS_OFF = 'B + A flood, quotas off';
+
 /** The two tenants and the gateways' shared settings. */
 interface Setup {
   mongoUri: string;
@@ -104,6 +115,8 @@ interface Setup {
   databasePid: number;
   /** A PLANS_FILE for the measuring gateways when FREE's numbers are changed, else null. */
   plansFile: string | null;
+  /** The same plans with FREE's lanes as wide as its concurrency, for `--compare-lanes`. */
+  lanesOffPlansFile: string;
 }
 
 /** The worker processes of both tenants. */
@@ -122,6 +135,8 @@ interface Phase {
 /** What one phase measured, over all its rounds. */
 interface PhaseResult {
   name: string;
+  /** The gateway the phase ran on, for its idle CPU use. */
+  gatewayLabel: string;
   b: LoadCounters;
   bLatenciesMs: number[];
   a: LoadCounters | null;
@@ -153,17 +168,23 @@ async function main(): Promise<void> {
   const workers = await startWorkers(flags);
   const onGateway = await startGateway(gatewayOptions(setup, 'quotas-on'));
   const offGateway = await startGateway(gatewayOptions(setup, 'quotas-off', { QUOTAS: 'off' }));
+  const lanesOffGateway = flags['compare-lanes']
+    ? await startGateway(
+        gatewayOptions(setup, 'lanes-off', { PLANS_FILE: setup.lanesOffPlansFile }),
+      )
+    : null;
+  const gateways = [onGateway, offGateway, ...(lanesOffGateway ? [lanesOffGateway] : [])];
   setup.costs = await measureCosts(onGateway, setup);
 
-  await warmUp(flags, workers, setup, [onGateway, offGateway]);
-  const idle = await measureIdleCpu([onGateway, offGateway]);
+  await warmUp(flags, workers, setup, gateways);
+  const idle = await measureIdleCpu(gateways);
   const results = await runPhases(flags, workers, setup, [
-    { name: 'B solo', gateway: onGateway, withFlood: false },
-    { name: 'B + A flood, quotas on', gateway: onGateway, withFlood: true },
-    { name: 'B + A flood, quotas off', gateway: offGateway, withFlood: true },
+    { name: SOLO, gateway: onGateway, withFlood: false },
+    { name: QUOTAS_ON, gateway: onGateway, withFlood: true },
+    ...(lanesOffGateway ? [{ name: LANES_OFF, gateway: lanesOffGateway, withFlood: true }] : []),
+    { name: QUOTAS_OFF, gateway: offGateway, withFlood: true },
   ]);
-  await onGateway.stop();
-  await offGateway.stop();
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
 
   const profile = await profileFlood(flags, workers, setup);
   await Promise.all([workers.b, ...workers.a].map((worker) => worker.close()));
@@ -197,18 +218,45 @@ async function prepare(flags: Flags): Promise<Setup> {
   progress(`fixtures ready; tenant B is on ${flags['b-plan']}, tenant A on FREE`);
   const costs = { light: 0, heavy: 0, report: 0 };
   const plansFile = freePlansFile(flags, database.stateDir);
-  return { mongoUri, jwtSecret, tenantA, tenantB, costs, databasePid: database.pid, plansFile };
+  const lanesOffPlansFile = writeFreePlan(database.stateDir, 'free-plan-lanes-off.json', {
+    ...freePlanOf(flags),
+    lanes: flags['free-concurrency'],
+  });
+  return {
+    mongoUri,
+    jwtSecret,
+    tenantA,
+    tenantB,
+    costs,
+    databasePid: database.pid,
+    plansFile,
+    lanesOffPlansFile,
+  };
 }
 
 /** The contract's plans unless the FREE flags change them, for experiments such as no budget. */
 function freePlansFile(flags: Flags, folder: string): string | null {
-  const bucket = flags['free-bucket'];
-  const restoreRate = flags['free-restore-rate'];
-  const concurrency = flags['free-concurrency'];
-  if (bucket === 1_000 && restoreRate === 50 && concurrency === 4) return null;
+  const free = freePlanOf(flags);
+  const unchanged =
+    free.maximumAvailable === 1_000 &&
+    free.restoreRate === 50 &&
+    free.concurrency === 4 &&
+    !('lanes' in free);
+  return unchanged ? null : writeFreePlan(folder, 'free-plan.json', free);
+}
 
-  const file = path.join(folder, 'free-plan.json');
-  const free = { maximumAvailable: bucket, restoreRate, concurrency };
+/** FREE's numbers as the flags set them; lanes only when a flag names them. */
+function freePlanOf(flags: Flags): Record<string, number> {
+  return {
+    maximumAvailable: flags['free-bucket'],
+    restoreRate: flags['free-restore-rate'],
+    concurrency: flags['free-concurrency'],
+    ...(flags['free-lanes'] > 0 ? { lanes: flags['free-lanes'] } : {}),
+  };
+}
+
+function writeFreePlan(folder: string, name: string, free: Record<string, number>): string {
+  const file = path.join(folder, name);
   writeFileSync(file, JSON.stringify({ FREE: free }));
   return file;
 }
@@ -231,6 +279,7 @@ function gatewayOptions(
   env: Record<string, string> = {},
 ): GatewayOptions {
   const plans: Record<string, string> = setup.plansFile ? { PLANS_FILE: setup.plansFile } : {};
+  // env may name its own PLANS_FILE (the lanes-off gateway), which wins.
   return { label, mongoUri: setup.mongoUri, jwtSecret: setup.jwtSecret, env: { ...plans, ...env } };
 }
 
@@ -288,7 +337,7 @@ async function runPhases(
 ): Promise<PhaseResult[]> {
   const rounds = Math.max(1, Math.round(flags.rounds));
   const roundMs = (flags['phase-seconds'] * 1_000) / rounds;
-  const results = phases.map((phase) => emptyResult(phase.name));
+  const results = phases.map((phase) => emptyResult(phase.name, phase.gateway.label));
 
   for (let round = 1; round <= rounds; round++) {
     for (const [index, phase] of phases.entries()) {
@@ -302,10 +351,11 @@ async function runPhases(
   return results;
 }
 
-function emptyResult(name: string): PhaseResult {
+function emptyResult(name: string, gatewayLabel: string): PhaseResult {
   const cpu = { gateway: 0, database: 0, aWorkers: 0, bWorker: 0 };
   return {
     name,
+    gatewayLabel,
     b: combineCounters('B', []),
     bLatenciesMs: [],
     a: null,
@@ -518,8 +568,9 @@ function settingsLines(flags: Flags, setup: Setup, idle: IdleCpu): string[] {
       ? `${flags['phase-seconds']} s each, as ${flags.rounds} interleaved rounds`
       : `${flags['phase-seconds']} s each, one after another`;
   const aRate = flags['a-rate'] > 0 ? `${flags['a-rate']} requests/s` : 'as fast as answered';
-  const freePlan = `${flags['free-bucket'].toLocaleString('en-US')} points, ${flags['free-restore-rate']}/s`;
-  const changed = setup.plansFile ? ", changed from the contract's 1,000 and 50/s" : '';
+  const lanes = flags['free-lanes'] > 0 ? flags['free-lanes'] : 'the plan default';
+  const freePlan = `${flags['free-bucket'].toLocaleString('en-US')} points, ${flags['free-restore-rate']}/s, concurrency ${flags['free-concurrency']}, lanes ${lanes}`;
+  const changed = setup.plansFile ? ', changed from the built-in plan for this run' : '';
   const offered = offeredPointsPerSecond(flags, setup) / flags['free-restore-rate'];
   const idleText = [...idle.entries()]
     .map(([label, msPerSecond]) => `${label} ${formatNumber(msPerSecond, 1)} ms/s`)
@@ -559,19 +610,33 @@ function resultsTable(results: PhaseResult[]): string {
 }
 
 function verdictLines(results: PhaseResult[]): string[] {
-  const [solo, withQuotas, withoutQuotas] = results.map((result) => summarise(result.bLatenciesMs));
-  const ratio = withQuotas.p99 / solo.p99;
-  const met = ratio <= 1.2 && bErrors(results[1]) === 0;
+  const latency = (name: string) => summarise(phaseNamed(results, name).bLatenciesMs);
+  const solo = latency(SOLO);
+  const ratio = latency(QUOTAS_ON).p99 / solo.p99;
+  const met = ratio <= 1.2 && bErrors(phaseNamed(results, QUOTAS_ON)) === 0;
+  const lanesOff = results.some((result) => result.name === LANES_OFF)
+    ? [
+        '',
+        `p99 under flood with quotas, lanes off / p99 solo: ${formatNumber(latency(LANES_OFF).p99 / solo.p99)}`,
+      ]
+    : [];
   return [
     `p99 under flood with quotas / p99 solo: **${formatNumber(ratio)}** (target ≤ 1.2 with 0 errors for B: ${met ? 'met' : 'missed'})`,
+    ...lanesOff,
     '',
-    `p99 under flood without quotas / p99 solo: ${formatNumber(withoutQuotas.p99 / solo.p99)}`,
+    `p99 under flood without quotas / p99 solo: ${formatNumber(latency(QUOTAS_OFF).p99 / solo.p99)}`,
   ];
 }
 
+function phaseNamed(results: PhaseResult[], name: string): PhaseResult {
+  const found = results.find((result) => result.name === name);
+  if (!found) throw new Error(`no phase named "${name}"`);
+  return found;
+}
+
 function cpuTable(results: PhaseResult[], idle: IdleCpu): string {
-  const rows = results.map((result, index) => {
-    const idleMsPerSecond = idle.get(index === 2 ? 'quotas-off' : 'quotas-on') ?? 0;
+  const rows = results.map((result) => {
+    const idleMsPerSecond = idle.get(result.gatewayLabel) ?? 0;
     const requests = result.b.completed + (result.a?.completed ?? 0);
     const netMs = result.cpu.gateway - (idleMsPerSecond * result.durationMs) / 1_000;
     return [
