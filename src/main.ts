@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   }
 
   const log = createLogger(config.logLevel);
+  keepServingOnUnawaitedRejections(log);
   const gateway = await startGateway(config, log);
 
   let stopping = false;
@@ -31,6 +32,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * A promise that rejects with nobody awaiting it has no request left to answer; by default Node
+ * stops the process for it, which would end every tenant's operations in flight for one
+ * tenant's lost error. It is logged as the bug it is, and the gateway goes on. Uncaught
+ * exceptions still stop the process: their state is unknown.
+ */
+function keepServingOnUnawaitedRejections(log: ReturnType<typeof createLogger>): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason }, 'a rejected promise was not awaited');
+  });
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 
 import { ErrorCode, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isInterruptedRead } from '../storage/interrupted-reads.js';
 import { DeadlineExceededError } from '../tenancy/deadline.js';
 
 /** MongoDB's code for a command stopped by `maxTimeMS`. */
@@ -79,7 +80,10 @@ function isClusterDown(error: unknown): boolean {
 
 function isTimeout(error: unknown): boolean {
   if (error instanceof DeadlineExceededError) return true;
-  return error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED;
+  if (!(error instanceof MongoServerError)) return false;
+  // A read FerretDB interrupted twice (the stores try once more; see interrupted-reads.ts) is
+  // answered as the retryable TIMEOUT rather than as our fault.
+  return error.code === MAX_TIME_MS_EXPIRED || isInterruptedRead(error);
 }
 
 /** Drops everything but the code and our documented extension fields. */

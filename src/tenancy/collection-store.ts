@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Filter } from 'mongodb';
 
+import { retryInterrupted } from '../storage/interrupted-reads.js';
 import type { Deadline } from './deadline.js';
 import type { Page, PageRequest, ProjectDocument, TaskDocument, TaskStatus } from './models.js';
 import type {
@@ -58,7 +59,9 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   findProjects(ids: readonly ObjectId[]): Promise<ProjectDocument[]> {
-    return this.collections.projects.find(this.scoped(byIds(ids)), this.byIdsRead()).toArray();
+    return retryInterrupted(() =>
+      this.collections.projects.find(this.scoped(byIds(ids)), this.byIdsRead()).toArray(),
+    );
   }
 
   pageProjects(page: PageRequest): Promise<Page<ProjectDocument>> {
@@ -66,7 +69,9 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   countProjects(): Promise<number> {
-    return this.collections.projects.countDocuments(this.scoped({}), this.deadline.read());
+    return retryInterrupted(() =>
+      this.collections.projects.countDocuments(this.scoped({}), this.deadline.read()),
+    );
   }
 
   async updateProject(id: ObjectId, changes: ProjectChanges): Promise<ProjectDocument | null> {
@@ -113,7 +118,9 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   findTasks(ids: readonly ObjectId[]): Promise<TaskDocument[]> {
-    return this.collections.tasks.find(this.scoped(byIds(ids)), this.byIdsRead()).toArray();
+    return retryInterrupted(() =>
+      this.collections.tasks.find(this.scoped(byIds(ids)), this.byIdsRead()).toArray(),
+    );
   }
 
   pageTasks(selection: TaskSelection, page: PageRequest): Promise<Page<TaskDocument>> {
@@ -136,14 +143,16 @@ export class CollectionTenantStore implements TenantStore {
       projectId: { $in: [...projectIds] },
       ...(page.after ? { _id: { $gt: page.after } } : {}),
     });
-    const refs = await this.collections.tasks
-      .find(filter, {
-        ...this.deadline.read(),
-        projection: { _id: 1, projectId: 1 },
-        batchSize: BATCH_SIZE,
-      })
-      .sort({ projectId: 1, _id: 1 })
-      .toArray();
+    const refs = await retryInterrupted(() =>
+      this.collections.tasks
+        .find(filter, {
+          ...this.deadline.read(),
+          projection: { _id: 1, projectId: 1 },
+          batchSize: BATCH_SIZE,
+        })
+        .sort({ projectId: 1, _id: 1 })
+        .toArray(),
+    );
 
     const chosen = new Map<string, { ids: ObjectId[]; hasNextPage: boolean }>();
     for (const ref of refs) {
@@ -167,9 +176,11 @@ export class CollectionTenantStore implements TenantStore {
   }
 
   countTasks(selection: TaskSelection): Promise<number> {
-    return this.collections.tasks.countDocuments(
-      this.scoped(taskFilter(selection)),
-      this.deadline.read(),
+    return retryInterrupted(() =>
+      this.collections.tasks.countDocuments(
+        this.scoped(taskFilter(selection)),
+        this.deadline.read(),
+      ),
     );
   }
 
@@ -178,12 +189,14 @@ export class CollectionTenantStore implements TenantStore {
     status: TaskStatus | undefined,
   ): Promise<Map<string, number>> {
     const match = this.scoped({ ...taskFilter({ status }), projectId: { $in: [...projectIds] } });
-    const groups = await this.collections.tasks
-      .aggregate<{ _id: ObjectId; count: number }>(
-        [{ $match: match }, { $group: { _id: '$projectId', count: { $sum: 1 } } }],
-        this.deadline.read(),
-      )
-      .toArray();
+    const groups = await retryInterrupted(() =>
+      this.collections.tasks
+        .aggregate<{ _id: ObjectId; count: number }>(
+          [{ $match: match }, { $group: { _id: '$projectId', count: { $sum: 1 } } }],
+          this.deadline.read(),
+        )
+        .toArray(),
+    );
     return new Map(groups.map((group) => [group._id.toHexString(), group.count]));
   }
 
@@ -235,12 +248,16 @@ export class CollectionTenantStore implements TenantStore {
       ...(dimension === 'TAG' ? [{ $unwind: '$tags' }] : []),
       { $group: { _id: `$${field}`, count: { $sum: 1 } } },
     ];
-    const [groups, total] = await Promise.all([
-      this.collections.tasks
-        .aggregate<{ _id: unknown; count: number }>(pipeline, this.deadline.read())
-        .toArray(),
-      this.collections.tasks.countDocuments(match, this.deadline.read()),
-    ]);
+    const [groups, total] = await retryInterrupted(() => {
+      // Both commands get their options before either starts: `read()` throws once the time is
+      // spent, and a throw between the two left the first running with nobody to await it (its
+      // rejection, unhandled, stopped the whole process).
+      const read = this.deadline.read();
+      return Promise.all([
+        this.collections.tasks.aggregate<{ _id: unknown; count: number }>(pipeline, read).toArray(),
+        this.collections.tasks.countDocuments(match, read),
+      ]);
+    });
 
     const report = groups.map((group) => ({ key: reportKey(group._id), count: group.count }));
     report.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
@@ -269,11 +286,13 @@ export class CollectionTenantStore implements TenantStore {
     page: PageRequest,
   ): Promise<Page<T>> {
     const keyset = page.after ? { _id: { $gt: page.after } } : {};
-    const documents = (await collection
-      .find(this.scoped({ ...filter, ...keyset } as Filter<T>), this.deadline.read())
-      .sort({ _id: 1 })
-      .limit(page.first + 1)
-      .toArray()) as T[];
+    const documents = (await retryInterrupted(() =>
+      collection
+        .find(this.scoped({ ...filter, ...keyset } as Filter<T>), this.deadline.read())
+        .sort({ _id: 1 })
+        .limit(page.first + 1)
+        .toArray(),
+    )) as T[];
 
     return { nodes: documents.slice(0, page.first), hasNextPage: documents.length > page.first };
   }

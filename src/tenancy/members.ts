@@ -1,5 +1,6 @@
 import { MongoServerError, type Collection, type Db, type ObjectId } from 'mongodb';
 
+import { retryInterrupted } from '../storage/interrupted-reads.js';
 import { byIds } from './collection-store.js';
 import type { MemberDocument, Page, PageRequest, Role } from './models.js';
 
@@ -36,7 +37,7 @@ export class MemberRepository {
 
   /** Looks a member up by normalised email, for login. */
   findByEmail(email: string): Promise<MemberDocument | null> {
-    return this.collection.findOne({ email });
+    return retryInterrupted(() => this.collection.findOne({ email }));
   }
 
   /** Members of one organization among the given ids. */
@@ -45,17 +46,21 @@ export class MemberRepository {
     ids: readonly ObjectId[],
   ): Promise<MemberDocument[]> {
     // One batch: the driver's default first batch of 101 would split a page's assignees.
-    return this.collection.find({ organizationId, ...byIds(ids) }, { batchSize: 1_000 }).toArray();
+    return retryInterrupted(() =>
+      this.collection.find({ organizationId, ...byIds(ids) }, { batchSize: 1_000 }).toArray(),
+    );
   }
 
   /** A keyset page of an organization's members. */
   async page(organizationId: ObjectId, page: PageRequest): Promise<Page<MemberDocument>> {
     const keyset = page.after ? { _id: { $gt: page.after } } : {};
-    const members = await this.collection
-      .find({ organizationId, ...keyset })
-      .sort({ _id: 1 })
-      .limit(page.first + 1)
-      .toArray();
+    const members = await retryInterrupted(() =>
+      this.collection
+        .find({ organizationId, ...keyset })
+        .sort({ _id: 1 })
+        .limit(page.first + 1)
+        .toArray(),
+    );
     return { nodes: members.slice(0, page.first), hasNextPage: members.length > page.first };
   }
 

@@ -1,5 +1,6 @@
 import { MongoServerError, type Collection, type Db, type ObjectId } from 'mongodb';
 
+import { retryInterrupted } from '../storage/interrupted-reads.js';
 import type { OrganizationDocument, Plan } from './models.js';
 
 /** How long a cached organization may be served before it is read again. */
@@ -54,7 +55,7 @@ export class OrganizationRepository {
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.readAtMs < CACHE_TTL_MS) return cached.document;
 
-    const document = await this.collection.findOne({ _id: id });
+    const document = await retryInterrupted(() => this.collection.findOne({ _id: id }));
     this.cache.set(key, { document, readAtMs: Date.now() });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
     return document;
@@ -107,7 +108,7 @@ export class OrganizationRepository {
 
   /** Reads an organization from the master, bypassing the cache. */
   async findFresh(id: ObjectId): Promise<OrganizationDocument | null> {
-    const document = await this.collection.findOne({ _id: id });
+    const document = await retryInterrupted(() => this.collection.findOne({ _id: id }));
     this.cache.set(id.toHexString(), { document, readAtMs: Date.now() });
     return document;
   }
