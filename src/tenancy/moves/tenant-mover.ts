@@ -4,6 +4,7 @@ import { ObjectId, type Collection, type Document } from 'mongodb';
 
 import type { Logger } from '../../logger.js';
 import { outsideRequests } from '../../storage/command-attribution.js';
+import { retryInterrupted } from '../../storage/interrupted-reads.js';
 import type { TenantCollections } from '../collection-store.js';
 import type { OrganizationDocument } from '../models.js';
 import type { OrganizationRepository } from '../organizations.js';
@@ -129,10 +130,12 @@ export class TenantMover {
   /** Takes over every move whose owner stopped renewing it, and unfinished clean-ups. */
   async recover(): Promise<void> {
     const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
-    const abandoned = await this.registry.moves
-      .find({ cleanedUp: false, heartbeatAt: { $lt: staleBefore } })
-      .limit(20)
-      .toArray();
+    const abandoned = await retryInterrupted(() =>
+      this.registry.moves
+        .find({ cleanedUp: false, heartbeatAt: { $lt: staleBefore } })
+        .limit(20)
+        .toArray(),
+    );
     for (const move of abandoned) {
       const taken = await this.registry.moves.updateOne(
         { _id: move._id, heartbeatAt: move.heartbeatAt },
