@@ -17,7 +17,7 @@ const MAX_TIME_MS_EXPIRED = 50;
  */
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = originalOf(error);
     if (isTimeout(original)) {
       return {
         message: 'The operation used up its database time; ask for less or try again later.',
@@ -74,16 +74,39 @@ function isRequestFault(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-function isClusterDown(error: unknown): boolean {
-  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError;
+/**
+ * The error that was raised: Apollo wraps a resolver's error (with a path) and also one thrown by
+ * a plugin before execution (without one, which `unwrapResolverError` leaves wrapped).
+ */
+function originalOf(error: unknown): unknown {
+  let original = unwrapResolverError(error);
+  while (original instanceof GraphQLError && original.originalError && !hasCode(original))
+    original = original.originalError;
+  return original;
+}
+
+function hasCode(error: GraphQLError): boolean {
+  const code = error.extensions.code;
+  return typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * A database that cannot be reached, or one that kept interrupting a read while the operation
+ * still had time (see interrupted-reads.ts; a read whose own time ran out ends in its deadline's
+ * error instead): retry shortly.
+ */
+export function isClusterDown(error: unknown): boolean {
+  return (
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNetworkError ||
+    isInterruptedRead(error)
+  );
 }
 
 function isTimeout(error: unknown): boolean {
   if (error instanceof DeadlineExceededError) return true;
   if (!(error instanceof MongoServerError)) return false;
-  // A read FerretDB interrupted twice (the stores try once more; see interrupted-reads.ts) is
-  // answered as the retryable TIMEOUT rather than as our fault.
-  return error.code === MAX_TIME_MS_EXPIRED || isInterruptedRead(error);
+  return error.code === MAX_TIME_MS_EXPIRED;
 }
 
 /** Drops everything but the code and our documented extension fields. */

@@ -26,7 +26,8 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
           const body = response.body?.kind === 'single' ? response.body.singleResult : null;
           const codes = [
             ...new Set(
-              (errors ?? body?.errors ?? []).map((error) => String(error.extensions?.code)),
+              // The answered errors first: a raw error Apollo raised before execution has no code.
+              (body?.errors ?? errors ?? []).map((error) => String(error.extensions?.code)),
             ),
           ];
           const cost = await contextValue.quotaSettled?.catch(() => null);

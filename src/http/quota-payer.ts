@@ -1,6 +1,8 @@
+import { clientError, ErrorCode } from '../errors.js';
 import type { QuotaPayer } from '../quota/payer.js';
 import type { BucketStore } from '../quota/token-bucket.js';
 import type { RequestContext } from '../schema/context.js';
+import { isClusterDown } from './format-error.js';
 
 /**
  * Who pays for a request: the token's organization on its plan (with overrides), or, without a
@@ -35,7 +37,11 @@ async function payerFor(context: RequestContext): Promise<QuotaPayer | null> {
     };
   }
 
-  const organization = await services.organizations.find(session.tenantId);
+  const organization = await services.organizations
+    .find(session.tenantId)
+    .catch((error: unknown) => {
+      throw unavailableIfDatabase(error);
+    });
   if (!organization) return null; // refused by the resolvers as UNAUTHENTICATED; nothing to charge
 
   const tenantId = organization._id.toHexString();
@@ -45,4 +51,18 @@ async function payerFor(context: RequestContext): Promise<QuotaPayer | null> {
     plan: organization.plan,
     limits: services.limitsOf(organization),
   };
+}
+
+/**
+ * The payer is found before execution, where Apollo answers an error it did not expect with 500.
+ * A master that cannot be read (down, or a read the server kept interrupting) is a moment's
+ * unavailability: 503 with Retry-After and the contract's CLUSTER_UNAVAILABLE.
+ */
+function unavailableIfDatabase(error: unknown): unknown {
+  if (!isClusterDown(error)) return error;
+  return clientError(
+    ErrorCode.CLUSTER_UNAVAILABLE,
+    'The database did not answer in time; retry shortly.',
+    { httpStatus: 503, headers: { 'retry-after': '1' } },
+  );
 }

@@ -136,10 +136,12 @@ export class OrganizationRepository {
 
   /** Organizations left in a state by a process that stopped half-way. */
   findUnfinished(state: 'creating' | 'deleting', olderThan: Date): Promise<OrganizationDocument[]> {
-    return this.collection
-      .find({ state, stateChangedAt: { $lt: olderThan } })
-      .limit(100)
-      .toArray();
+    return retryInterrupted(() =>
+      this.collection
+        .find({ state, stateChangedAt: { $lt: olderThan } })
+        .limit(100)
+        .toArray(),
+    );
   }
 
   forget(id: ObjectId): void {
