@@ -23,11 +23,13 @@ export function isInterruptedRead(error: unknown): boolean {
 }
 
 /**
- * Tries at most this many times. A statement that meets a leftover interruption fails at once
- * and uses it up, so each try costs little and leaves one connection of the server's pool clean;
- * while a neighbour's reads are being cut off many times a second, several may be needed.
+ * Tries at most this many times, pausing 2 ms before the second and twice as long before each
+ * next (about 1 s in all). Tried again at once, a read met the interruption again and again while
+ * a neighbour's reads were being cut off (a plain query failed all ten tries in 30 of 40 runs of
+ * one measurement, 0 to 4 in others); with the pauses it went through in 120 of 120.
  */
-const ATTEMPTS = 10;
+export const ATTEMPTS = 10;
+const FIRST_PAUSE_MS = 2;
 
 /**
  * Runs a read, and again while the server interrupts it. Reads change nothing, so trying again
@@ -41,5 +43,10 @@ export async function retryInterrupted<T>(read: () => Promise<T>): Promise<T> {
     } catch (error) {
       if (!isInterruptedRead(error) || attempt >= ATTEMPTS) throw error;
     }
+    await pause(FIRST_PAUSE_MS * 2 ** (attempt - 1));
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,11 @@
 import { MongoServerError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 
-import { isInterruptedRead, retryInterrupted } from '../../src/storage/interrupted-reads.js';
+import {
+  ATTEMPTS,
+  isInterruptedRead,
+  retryInterrupted,
+} from '../../src/storage/interrupted-reads.js';
 
 /** What FerretDB 1.24 answered when it stopped a SQLite query half-way. */
 function interrupted(): MongoServerError {
@@ -40,18 +44,21 @@ describe('isInterruptedRead', () => {
 });
 
 describe('retryInterrupted', () => {
-  it('tries an interrupted read once more and answers what the second try read', async () => {
-    const reading = readFailing([interrupted()]);
-
-    await expect(retryInterrupted(reading.read)).resolves.toBe('documents');
-    expect(reading.calls()).toBe(2);
-  });
-
-  it('gives up after the second interruption', async () => {
+  it('tries an interrupted read again and answers what the next try read', async () => {
     const reading = readFailing([interrupted(), interrupted()]);
 
-    await expect(retryInterrupted(reading.read)).rejects.toThrow('interrupted (9)');
-    expect(reading.calls()).toBe(2);
+    await expect(retryInterrupted(reading.read)).resolves.toBe('documents');
+    expect(reading.calls()).toBe(3);
+  });
+
+  it('goes through on the last try, and gives up when that one is interrupted too', async () => {
+    const lastTry = readFailing(Array.from({ length: ATTEMPTS - 1 }, interrupted));
+    const never = readFailing(Array.from({ length: ATTEMPTS }, interrupted));
+
+    await expect(retryInterrupted(lastTry.read)).resolves.toBe('documents');
+    await expect(retryInterrupted(never.read)).rejects.toThrow('interrupted (9)');
+    expect(lastTry.calls()).toBe(ATTEMPTS);
+    expect(never.calls()).toBe(ATTEMPTS);
   });
 
   it('never repeats a read that failed otherwise', async () => {
