@@ -29,6 +29,7 @@ import { ThrottleMemo } from '../quota/throttle-memo.js';
 import { DOCUMENT_LIMITS } from '../quota/limits.js';
 import type { QuotaState } from '../quota/shared-state.js';
 import { createRequestContext } from './request-context.js';
+import { assignRequestId } from './request-id.js';
 import { throttleGate } from './throttle-gate.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
@@ -106,6 +107,7 @@ export async function createApp(
   registerPlayground(app, defaultPlaygroundFolder());
   app.use(
     '/graphql',
+    assignRequestId,
     express.json({ limit: BODY_LIMIT }),
     ...(config.quotasEnabled ? [throttleGate({ schema, services, memo, documents, metrics })] : []),
     expressMiddleware(apollo, { context: createRequestContext(services) }),

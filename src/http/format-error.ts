@@ -5,6 +5,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isInterruptedRead } from '../storage/interrupted-reads.js';
+import { currentRequestId } from './request-id.js';
 import { DeadlineExceededError } from '../tenancy/deadline.js';
 
 /** MongoDB's code for a command stopped by `maxTimeMS`. */
@@ -55,7 +56,7 @@ export function createErrorFormatter(log: Logger) {
     }
 
     log.error(
-      { err: original, path: formatted.path },
+      { err: original, path: formatted.path, requestId: currentRequestId() },
       'unexpected error while serving an operation',
     );
     return {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 import type { Request } from 'express';
 import { ObjectId } from 'mongodb';
@@ -11,6 +11,7 @@ import type { GatewayServices } from '../schema/gateway-services.js';
 import { createLoaders } from '../schema/loaders.js';
 import { startCommandTally, type CommandTally } from '../storage/command-attribution.js';
 import { Deadline } from '../tenancy/deadline.js';
+import { enterRequest, requestIdOf } from './request-id.js';
 
 /** Builds the context of one request: its id, logger, session and lazily opened tenant scope. */
 export function createRequestContext(services: GatewayServices) {
@@ -18,6 +19,7 @@ export function createRequestContext(services: GatewayServices) {
     // Before the first await: from here on, database commands of this flow are this request's.
     const commands = startCommandTally();
     const requestId = requestIdOf(req);
+    enterRequest(requestId);
     const operator = isOperator(req, services.operatorKeyDigest);
     const session = await sessionOf(req, services).catch((error: unknown) => {
       logRefusal(services.log, requestId, error, commands);
@@ -65,12 +67,6 @@ export function isOperator(req: Request, keyDigest: Buffer | null): boolean {
   const given = req.headers['x-operator-key'];
   if (!keyDigest || typeof given !== 'string' || given.length === 0) return false;
   return timingSafeEqual(createHash('sha256').update(given).digest(), keyDigest);
-}
-
-/** The caller's X-Request-Id when well formed, else a fresh one. */
-export function requestIdOf(req: Request): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
 }
 
 /**

@@ -14,7 +14,8 @@ import { retryAfterHeader, throttledMessage } from '../quota/quota-errors.js';
 import type { KnownRefusal, ThrottleMemo } from '../quota/throttle-memo.js';
 import type { GatewayServices } from '../schema/gateway-services.js';
 import type { OperationRecorder } from './metrics.js';
-import { bearerClaims, isOperator, requestIdOf } from './request-context.js';
+import { bearerClaims, isOperator } from './request-context.js';
+import { requestIdOf } from './request-id.js';
 
 /** What the gate needs: the same memo and documents the quota pipeline fills. */
 export interface ThrottleGateOptions {

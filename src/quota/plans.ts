@@ -57,6 +57,14 @@ const LIMIT_NAMES: readonly (keyof PlanLimits)[] = [
   'lanes',
 ];
 
+/** Limits counted in whole operations, points or milliseconds (the schema answers them as Int). */
+const WHOLE_LIMITS: readonly (keyof PlanLimits)[] = [
+  'maxQueryCost',
+  'concurrency',
+  'dbTimeMs',
+  'lanes',
+];
+
 /**
  * The plan table: the built-in one, with any plan or number given in PLANS_FILE replacing it,
  * and every fault of the file, one line each. The file is JSON such as
@@ -115,9 +123,16 @@ function mergeLimits(
       );
     } else if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       problems.push(`PLANS_FILE plan "${plan}" limit "${name}" must be a positive number`);
+    } else if (WHOLE_LIMITS.includes(name as keyof PlanLimits) && !Number.isInteger(value)) {
+      problems.push(`PLANS_FILE plan "${plan}" limit "${name}" must be a whole number`);
     } else {
       merged[name as keyof PlanLimits] = value;
     }
+  }
+  if (merged.lanes !== undefined && merged.lanes > merged.concurrency) {
+    problems.push(
+      `PLANS_FILE plan "${plan}" has lanes ${merged.lanes} above its concurrency ${merged.concurrency}; an operation beyond the concurrency is refused, so those lanes could never be used`,
+    );
   }
   return merged;
 }

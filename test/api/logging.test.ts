@@ -81,4 +81,21 @@ describe('logs of a full session', () => {
       operationType: 'mutation',
     });
   });
+
+  it("answer each request with the id its lines carry, the caller's own when it sent one", async () => {
+    const fresh = await graphql(gateway.url, '{ __typename }');
+    const given = await graphql(
+      gateway.url,
+      '{ __typename }',
+      {},
+      { headers: { 'x-request-id': 'client-chosen-id-1' } },
+    );
+
+    const freshId = fresh.headers.get('x-request-id');
+    expect(freshId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(given.headers.get('x-request-id')).toBe('client-chosen-id-1');
+    await expect
+      .poll(() => gateway.logs.filter((line) => line.msg === 'operation').map((l) => l.requestId))
+      .toEqual(expect.arrayContaining([freshId, 'client-chosen-id-1']));
+  });
 });

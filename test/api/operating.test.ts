@@ -138,7 +138,11 @@ describe('configuration', () => {
         JWT_SECRET: 'short',
         LOG_LEVEL: 'loud',
         MONGODB_URI: 'http://nope',
-        PLANS_FILE: plansFile({ FREE: { restoreRate: -1, bogus: 3 }, GOLD: {} }),
+        PLANS_FILE: plansFile({
+          FREE: { restoreRate: -1, bogus: 3, concurrency: 2.5 },
+          TEAM: { lanes: 17 },
+          GOLD: {},
+        }),
         TRUST_PROXY: 'loopback,nonsense',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +161,8 @@ describe('configuration', () => {
       'PLANS_FILE plan "FREE" limit "restoreRate" must be a positive number',
     );
     expect(stderr).toContain('PLANS_FILE plan "FREE" has unknown limit "bogus"');
+    expect(stderr).toContain('PLANS_FILE plan "FREE" limit "concurrency" must be a whole number');
+    expect(stderr).toContain('PLANS_FILE plan "TEAM" has lanes 17 above its concurrency 16');
     expect(stderr).toContain('PLANS_FILE names unknown plan "GOLD"');
     expect(stderr).toContain('TRUST_PROXY has "nonsense"');
     expect(stderr).not.toContain('short');
