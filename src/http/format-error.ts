@@ -1,10 +1,10 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { MongoServerError } from 'mongodb';
 import { unwrapResolverError } from '@apollo/server/errors';
 
 import { ErrorCode, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { isInterruptedRead } from '../storage/interrupted-reads.js';
+import { isClusterDown } from '../storage/database-faults.js';
 import { currentRequestId } from './request-id.js';
 import { DeadlineExceededError } from '../tenancy/deadline.js';
 
@@ -91,23 +91,9 @@ function hasCode(error: GraphQLError): boolean {
   return typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
-/**
- * A database that cannot be reached, or one that kept interrupting a read while the operation
- * still had time (see interrupted-reads.ts; a read whose own time ran out ends in its deadline's
- * error instead): retry shortly.
- */
-export function isClusterDown(error: unknown): boolean {
-  return (
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNetworkError ||
-    isInterruptedRead(error)
-  );
-}
-
 function isTimeout(error: unknown): boolean {
   if (error instanceof DeadlineExceededError) return true;
-  if (!(error instanceof MongoServerError)) return false;
-  return error.code === MAX_TIME_MS_EXPIRED;
+  return error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED;
 }
 
 /** Drops everything but the code and our documented extension fields. */

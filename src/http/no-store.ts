@@ -3,9 +3,9 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 /**
  * `Cache-Control: no-store` on every GraphQL answer, in place of Apollo's cache-control plugin.
  * Nothing in this schema is cacheable (answers are per tenant and priced per request), so that
- * plugin only ever wrote this header, and to do so it hooked every field resolver: about 4 % of
- * the gateway's CPU on a 900-task query, and the per-field instrumentation Apollo adds for any
- * plugin that watches fields.
+ * plugin only ever wrote this header, and to do so it hooked every field resolver, which also
+ * makes Apollo instrument every resolver of the schema: a 900-task query cost the gateway 69 ms
+ * of CPU with it and 55 ms without (profiled).
  */
 export function noStorePlugin(): ApolloServerPlugin<BaseContext> {
   return {

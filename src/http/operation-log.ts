@@ -33,6 +33,7 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
           const cost = await contextValue.quotaSettled?.catch(() => null);
           // Read after settling, which may itself read the organization; null outside a tally.
           const dbCommands = currentCommandTally()?.commands ?? null;
+          const laneWaitMs = contextValue.laneWaitMs ?? 0;
 
           const outcome = outcomeOf(codes);
           metrics.recordOperation({
@@ -56,9 +57,7 @@ export function operationLogPlugin(metrics: OperationRecorder): ApolloServerPlug
                 ? { requestedCost: cost.requestedQueryCost, actualCost: cost.actualQueryCost }
                 : {}),
               dbCommands,
-              ...(contextValue.laneWaitMs !== undefined && contextValue.laneWaitMs >= 1
-                ? { laneWaitMs: Math.round(contextValue.laneWaitMs) }
-                : {}),
+              ...(laneWaitMs >= 1 ? { laneWaitMs: Math.round(laneWaitMs) } : {}),
             },
             'operation',
           );

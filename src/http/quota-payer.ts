@@ -1,8 +1,8 @@
 import { clientError, ErrorCode } from '../errors.js';
 import type { QuotaPayer } from '../quota/payer.js';
 import type { BucketStore } from '../quota/token-bucket.js';
+import { isClusterDown } from '../storage/database-faults.js';
 import type { RequestContext } from '../schema/context.js';
-import { isClusterDown } from './format-error.js';
 
 /**
  * Who pays for a request: the token's organization on its plan (with overrides), or, without a

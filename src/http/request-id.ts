@@ -12,14 +12,13 @@ const WELL_FORMED = /^[\w.-]{8,64}$/;
  * an INTERNAL_SERVER_ERROR has the id the logs know it by.
  */
 export const assignRequestId: RequestHandler = (req, res, next) => {
-  const given = req.headers['x-request-id'];
-  const requestId = typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
+  const requestId = requestIdOf(req);
   req.headers['x-request-id'] = requestId;
   res.setHeader('x-request-id', requestId);
   next();
 };
 
-/** The request's id, as `assignRequestId` fixed it (or a fresh one where it did not run). */
+/** The caller's `X-Request-Id` when well formed (always, once `assignRequestId` ran), else a fresh one. */
 export function requestIdOf(req: {
   headers: Record<string, string | string[] | undefined>;
 }): string {

@@ -4,6 +4,7 @@ import { ObjectId, type Collection, type Document } from 'mongodb';
 
 import type { Logger } from '../../logger.js';
 import { outsideRequests } from '../../storage/command-attribution.js';
+import { isUnreachable } from '../../storage/database-faults.js';
 import { retryInterrupted } from '../../storage/interrupted-reads.js';
 import type { TenantCollections } from '../collection-store.js';
 import type { OrganizationDocument } from '../models.js';
@@ -518,7 +519,7 @@ async function insertMissing(target: Collection<Document>, documents: Document[]
 
 /** A failure reason for the operator: the kind of fault, never a database message. */
 function publicReason(error: Error): string {
-  if (error.name.startsWith('MongoServerSelection') || error.name.startsWith('MongoNetwork')) {
+  if (isUnreachable(error)) {
     return 'A cluster of the move did not answer.';
   }
   return 'The move failed; the gateway log has the detail under the move id.';
