@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 
+import { createTenant, type TestTenant } from './builders.js';
 import { startGateway, type TestGateway } from './gateway.js';
 import { plansFile } from './plans.js';
 
@@ -45,7 +46,7 @@ export async function startReplicas(redisPort: number): Promise<TestGateway[]> {
  * Each replica, on its own, admitted at least its share of the bucket and at most its share plus
  * its share of the refill since `startedAtMs`, and refused the rest with THROTTLED.
  */
-export function expectEachItsShare(bursts: Burst[], startedAtMs: number): void {
+function expectEachItsShare(bursts: Burst[], startedAtMs: number): void {
   const refill = (RESTORE_PER_SECOND / REPLICAS) * secondsSince(startedAtMs);
   const share = BUCKET / REPLICAS;
 
@@ -55,6 +56,27 @@ export function expectEachItsShare(bursts: Burst[], startedAtMs: number): void {
     expect(replica.admitted).toBeGreaterThanOrEqual(Math.floor(share / COST));
     expect(replica.admitted).toBeLessThanOrEqual(Math.floor((share + refill) / COST));
   }
+}
+
+/** Sends `count` of one tenant's operations at once to a replica and sorts the answers. */
+export type BurstOf = (url: string, tenant: TestTenant, count: number) => Promise<Burst>;
+
+/**
+ * A fresh tenant's burst on each replica in turn while they cannot share state: each admits its
+ * own share (see expectEachItsShare), whatever the other did.
+ */
+export async function expectEachReplicaItsShare(
+  replicas: TestGateway[],
+  burst: BurstOf,
+  count: number,
+): Promise<void> {
+  const tenant = await createTenant(replicas[0].url);
+  const startedAt = Date.now();
+
+  const first = await burst(replicas[0].url, tenant, count);
+  const second = await burst(replicas[1].url, tenant, count);
+
+  expectEachItsShare([first, second], startedAt);
 }
 
 /**
